@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"cunjing"
+)
+
+var _ cunjing.AreaService = (*Store)(nil)
+
+const areaColumns = "code, name, level, kind, COALESCE(parent_code, ''), lng, lat, COALESCE(datum, ''), COALESCE(boundary, '')"
+
+// AreaDetail returns the area with its ancestors and its counts by level.
+func (s *Store) AreaDetail(ctx context.Context, code string) (*cunjing.AreaDetail, error) {
+	if !cunjing.ValidAreaCode(code) {
+		return nil, cunjing.Errorf(cunjing.ENotFound, "area %s not found", code)
+	}
+	chain := append(cunjing.AncestorCodes(code), code)
+	areas, err := s.areasByCode(ctx, chain)
+	if err != nil {
+		return nil, err
+	}
+	if len(areas) == 0 || areas[len(areas)-1].Code != code {
+		return nil, cunjing.Errorf(cunjing.ENotFound, "area %s not found", code)
+	}
+	counts, err := s.CountAreas(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return &cunjing.AreaDetail{Area: areas[len(areas)-1], Ancestors: areas[:len(areas)-1], Counts: counts}, nil
+}
+
+// areasByCode returns the existing areas among codes, ordered by code.
+func (s *Store) areasByCode(ctx context.Context, codes []string) ([]cunjing.Area, error) {
+	query := "SELECT " + areaColumns + " FROM areas WHERE code IN (" + marks(len(codes)) + ") ORDER BY code"
+	return s.queryAreas(ctx, query, anySlice(codes)...)
+}
+
+// CountAreas counts the areas strictly below code by level and kind.
+func (s *Store) CountAreas(ctx context.Context, code string) (cunjing.AreaCounts, error) {
+	counts := cunjing.AreaCounts{ByLevel: map[cunjing.Level]int{}}
+	rows, err := s.read.QueryContext(ctx, s.dialect.q(
+		"SELECT level, kind, COUNT(*) FROM areas WHERE code > ? AND code < ? GROUP BY level, kind"),
+		code, code+cunjing.CodeUpperBound)
+	if err != nil {
+		return counts, fmt.Errorf("store: count areas: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var level, kind string
+		var n int
+		if err := rows.Scan(&level, &kind, &n); err != nil {
+			return counts, fmt.Errorf("store: count areas: %w", err)
+		}
+		counts.ByLevel[cunjing.Level(level)] += n
+		switch cunjing.Kind(kind) {
+		case cunjing.KindVillage:
+			counts.Villages += n
+		case cunjing.KindCommunity:
+			counts.Communities += n
+		}
+	}
+	return counts, rows.Err()
+}
+
+// ChildAreas returns the children of code, each with the number of towns,
+// villages and communities under it.
+func (s *Store) ChildAreas(ctx context.Context, code string) ([]cunjing.ChildArea, error) {
+	if _, err := s.AreaDetail(ctx, code); err != nil {
+		return nil, err
+	}
+	areas, err := s.queryAreas(ctx, "SELECT "+areaColumns+" FROM areas WHERE parent_code = ? ORDER BY code", code)
+	if err != nil {
+		return nil, err
+	}
+	children := make([]cunjing.ChildArea, len(areas))
+	index := map[string]*cunjing.ChildArea{}
+	for i, a := range areas {
+		children[i].Area = a
+		index[a.Code] = &children[i]
+	}
+	if len(areas) == 0 || strings.Contains(areas[0].Code, "-") {
+		return children, nil
+	}
+	return children, s.addChildCounts(ctx, code, len(areas[0].Code), index)
+}
+
+// addChildCounts counts towns and village-tier areas under each official
+// child in one pass, grouping descendants by the child-length prefix.
+func (s *Store) addChildCounts(ctx context.Context, code string, childLen int, index map[string]*cunjing.ChildArea) error {
+	rows, err := s.read.QueryContext(ctx, s.dialect.q(
+		"SELECT SUBSTR(code, 1, ?), kind, COUNT(*) FROM areas WHERE code > ? AND code < ? AND level IN ('town', 'village') GROUP BY 1, 2"),
+		childLen, code, code+cunjing.CodeUpperBound)
+	if err != nil {
+		return fmt.Errorf("store: count child areas: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var prefix, kind string
+		var n int
+		if err := rows.Scan(&prefix, &kind, &n); err != nil {
+			return fmt.Errorf("store: count child areas: %w", err)
+		}
+		c, ok := index[prefix]
+		if !ok {
+			continue
+		}
+		switch cunjing.Kind(kind) {
+		case cunjing.KindVillage:
+			c.Villages += n
+		case cunjing.KindCommunity:
+			c.Communities += n
+		default:
+			c.Towns += n
+		}
+	}
+	return rows.Err()
+}
+
+// FindAreas lists the areas that match f, ordered by code, and returns the
+// cursor of the next page ("" on the last page).
+func (s *Store) FindAreas(ctx context.Context, f cunjing.AreaFilter) ([]cunjing.Area, string, error) {
+	page := f.Page.Normalized()
+	var where []string
+	var args []any
+	add := func(cond string, vals ...any) {
+		where = append(where, cond)
+		args = append(args, vals...)
+	}
+	if f.Parent != "" {
+		add("parent_code = ?", f.Parent)
+	}
+	if f.Under != "" {
+		add("code > ? AND code < ?", f.Under, f.Under+cunjing.CodeUpperBound)
+	}
+	if f.Level != "" {
+		add("level = ?", string(f.Level))
+	}
+	if f.Kind != "" {
+		add("kind = ?", string(f.Kind))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		add(`name LIKE ? ESCAPE '\'`, likeContains(q))
+	}
+	if page.Cursor != "" {
+		after, err := decodeCursor(page.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		add("code > ?", after)
+	}
+	query := "SELECT " + areaColumns + " FROM areas"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += fmt.Sprintf(" ORDER BY code LIMIT %d", page.Limit+1)
+	areas, err := s.queryAreas(ctx, query, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(areas) > page.Limit {
+		areas = areas[:page.Limit]
+		return areas, encodeCursor(areas[len(areas)-1].Code), nil
+	}
+	return areas, "", nil
+}
+
+// ExistingAreaCodes returns the set of codes among codes that exist.
+func (s *Store) ExistingAreaCodes(ctx context.Context, codes []string) (map[string]bool, error) {
+	names, err := areaNames(ctx, s.read, s.dialect, codes)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]bool, len(names))
+	for code := range names {
+		found[code] = true
+	}
+	return found, nil
+}
+
+// querier is what reads need from *sql.DB and *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// areaNames returns code → name for the codes that exist, asking in batches.
+func areaNames(ctx context.Context, db querier, d dialect, codes []string) (map[string]string, error) {
+	names := make(map[string]string, len(codes))
+	for start := 0; start < len(codes); start += 500 {
+		batch := codes[start:min(start+500, len(codes))]
+		query := "SELECT code, name FROM areas WHERE code IN (" + marks(len(batch)) + ")"
+		rows, err := db.QueryContext(ctx, d.q(query), anySlice(batch)...)
+		if err != nil {
+			return nil, fmt.Errorf("store: look up areas: %w", err)
+		}
+		for rows.Next() {
+			var code, name string
+			if err := rows.Scan(&code, &name); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: look up areas: %w", err)
+			}
+			names[code] = name
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("store: look up areas: %w", err)
+		}
+	}
+	return names, nil
+}
+
+func (s *Store) queryAreas(ctx context.Context, query string, args ...any) ([]cunjing.Area, error) {
+	rows, err := s.read.QueryContext(ctx, s.dialect.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: query areas: %w", err)
+	}
+	defer rows.Close()
+	var areas []cunjing.Area
+	for rows.Next() {
+		var a cunjing.Area
+		var level, kind, datum string
+		var lng, lat sql.NullFloat64
+		if err := rows.Scan(&a.Code, &a.Name, &level, &kind, &a.ParentCode, &lng, &lat, &datum, &a.Boundary); err != nil {
+			return nil, fmt.Errorf("store: scan area: %w", err)
+		}
+		a.Level, a.Kind = cunjing.Level(level), cunjing.Kind(kind)
+		if lng.Valid && lat.Valid {
+			a.Location = &cunjing.Point{Lng: lng.Float64, Lat: lat.Float64, Datum: datum}
+		}
+		areas = append(areas, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: query areas: %w", err)
+	}
+	return areas, nil
+}
+
+func pointArgs(p *cunjing.Point) (lng, lat, datum any) {
+	if p == nil {
+		return nil, nil, nil
+	}
+	return p.Lng, p.Lat, p.Datum
+}

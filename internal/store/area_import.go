@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"iter"
+
+	"cunjing"
+)
+
+// importBatch is the number of areas looked up and inserted per statement.
+const importBatch = 200
+
+const areaInsertColumns = 10
+
+// ImportAreas inserts new areas and renames changed ones in one transaction,
+// holding only one batch in memory, so that a national file streams through.
+// The sequence must give parents before children: an area whose parent is
+// neither stored nor given earlier fails the whole import as invalid.
+func (s *Store) ImportAreas(ctx context.Context, areas iter.Seq[cunjing.Area]) (cunjing.ImportResult, error) {
+	var result cunjing.ImportResult
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		imp, err := s.newAreaImport(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer imp.close()
+		batch := make([]cunjing.Area, 0, importBatch)
+		for a := range areas {
+			if batch = append(batch, a); len(batch) == importBatch {
+				if err := imp.add(ctx, batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		if err := imp.add(ctx, batch); err != nil {
+			return err
+		}
+		result = imp.result
+		return nil
+	})
+	if err != nil {
+		return cunjing.ImportResult{}, err
+	}
+	return result, nil
+}
+
+// areaImport is one import in progress, with the statements for full
+// batches prepared once.
+type areaImport struct {
+	s      *Store
+	tx     *sql.Tx
+	lookup *sql.Stmt // names of importBatch codes
+	insert *sql.Stmt // importBatch rows
+	result cunjing.ImportResult
+}
+
+func (s *Store) newAreaImport(ctx context.Context, tx *sql.Tx) (*areaImport, error) {
+	lookup, err := tx.PrepareContext(ctx, s.dialect.q(areaLookupQuery(importBatch)))
+	if err != nil {
+		return nil, fmt.Errorf("store: prepare area lookup: %w", err)
+	}
+	insert, err := tx.PrepareContext(ctx, s.dialect.q(areaInsertQuery(importBatch)))
+	if err != nil {
+		lookup.Close()
+		return nil, fmt.Errorf("store: prepare area insert: %w", err)
+	}
+	return &areaImport{s: s, tx: tx, lookup: lookup, insert: insert}, nil
+}
+
+func (imp *areaImport) close() {
+	imp.lookup.Close()
+	imp.insert.Close()
+}
+
+func areaLookupQuery(n int) string {
+	return "SELECT code, name FROM areas WHERE code IN (" + marks(n) + ")"
+}
+
+func areaInsertQuery(n int) string {
+	return "INSERT INTO areas (code, name, level, kind, parent_code, lng, lat, datum, boundary, updated_at) VALUES " +
+		placeholders(n, areaInsertColumns)
+}
+
+// add inserts the new areas of a batch and renames the changed ones.
+func (imp *areaImport) add(ctx context.Context, batch []cunjing.Area) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	existing, err := imp.names(ctx, batch)
+	if err != nil {
+		return err
+	}
+	added := make([]cunjing.Area, 0, len(batch))
+	for _, a := range batch {
+		name, ok := existing[a.Code]
+		switch {
+		case !ok:
+			added = append(added, a)
+		case name != a.Name:
+			if err := imp.rename(ctx, a); err != nil {
+				return err
+			}
+			imp.result.Renamed++
+		default:
+			imp.result.Unchanged++
+		}
+	}
+	imp.result.Added += len(added)
+	return imp.insertAll(ctx, added)
+}
+
+// names returns code → stored name for the areas of batch that exist.
+func (imp *areaImport) names(ctx context.Context, batch []cunjing.Area) (map[string]string, error) {
+	args := make([]any, len(batch))
+	for i, a := range batch {
+		args[i] = a.Code
+	}
+	var rows *sql.Rows
+	var err error
+	if len(batch) == importBatch {
+		rows, err = imp.lookup.QueryContext(ctx, args...)
+	} else {
+		rows, err = imp.tx.QueryContext(ctx, imp.s.dialect.q(areaLookupQuery(len(batch))), args...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: look up areas: %w", err)
+	}
+	defer rows.Close()
+	names := map[string]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, fmt.Errorf("store: look up areas: %w", err)
+		}
+		names[code] = name
+	}
+	return names, rows.Err()
+}
+
+func (imp *areaImport) insertAll(ctx context.Context, areas []cunjing.Area) error {
+	if len(areas) == 0 {
+		return nil
+	}
+	now := timestamp(imp.s.now())
+	args := make([]any, 0, len(areas)*areaInsertColumns)
+	for _, a := range areas {
+		lng, lat, datum := pointArgs(a.Location)
+		args = append(args, a.Code, a.Name, string(a.Level), string(a.Kind), nullIfEmpty(a.ParentCode), lng, lat, datum, nullIfEmpty(a.Boundary), now)
+	}
+	var err error
+	if len(areas) == importBatch {
+		_, err = imp.insert.ExecContext(ctx, args...)
+	} else {
+		_, err = imp.tx.ExecContext(ctx, imp.s.dialect.q(areaInsertQuery(len(areas))), args...)
+	}
+	switch {
+	case err != nil && isForeignKeyViolation(err):
+		return cunjing.Errorf(cunjing.EInvalid, "an area's parent is neither stored nor imported before it")
+	case err != nil:
+		return fmt.Errorf("store: insert areas: %w", err)
+	}
+	return nil
+}
+
+func (imp *areaImport) rename(ctx context.Context, a cunjing.Area) error {
+	_, err := imp.tx.ExecContext(ctx, imp.s.dialect.q("UPDATE areas SET name = ?, kind = ?, updated_at = ? WHERE code = ?"),
+		a.Name, string(a.Kind), timestamp(imp.s.now()), a.Code)
+	if err != nil {
+		return fmt.Errorf("store: rename area %s: %w", a.Code, err)
+	}
+	return nil
+}
