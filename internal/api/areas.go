@@ -1,0 +1,166 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+
+	"cunjing"
+	"cunjing/internal/importer"
+)
+
+// areaJSON is an area as the API shows it.
+type areaJSON struct {
+	Code       string          `json:"code"`
+	Name       string          `json:"name"`
+	ShortName  string          `json:"short_name"`
+	Level      cunjing.Level   `json:"level"`
+	Kind       cunjing.Kind    `json:"kind"`
+	ParentCode string          `json:"parent_code,omitempty"`
+	Location   *pointJSON      `json:"location,omitempty"`
+	Boundary   json.RawMessage `json:"boundary,omitempty"`
+}
+
+type pointJSON struct {
+	Lng   float64 `json:"lng"`
+	Lat   float64 `json:"lat"`
+	Datum string  `json:"datum"`
+}
+
+type countsJSON struct {
+	ByLevel     map[cunjing.Level]int `json:"by_level"`
+	Villages    int                   `json:"villages"`
+	Communities int                   `json:"communities"`
+}
+
+func toAreaJSON(a cunjing.Area) areaJSON {
+	out := areaJSON{Code: a.Code, Name: a.Name, ShortName: a.ShortName(), Level: a.Level, Kind: a.Kind, ParentCode: a.ParentCode}
+	if a.Location != nil {
+		out.Location = &pointJSON{Lng: a.Location.Lng, Lat: a.Location.Lat, Datum: a.Location.Datum}
+	}
+	if a.Boundary != "" {
+		out.Boundary = json.RawMessage(a.Boundary)
+	}
+	return out
+}
+
+func toAreasJSON(areas []cunjing.Area) []areaJSON {
+	out := make([]areaJSON, len(areas))
+	for i, a := range areas {
+		out[i] = toAreaJSON(a)
+	}
+	return out
+}
+
+// getArea answers GET /api/v1/areas/{code}: the area, its ancestors and
+// the counts of what lies below it.
+func (a *api) getArea(w http.ResponseWriter, r *http.Request) error {
+	d, err := a.Areas.AreaDetail(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Area      areaJSON   `json:"area"`
+		Ancestors []areaJSON `json:"ancestors"`
+		Counts    countsJSON `json:"counts"`
+	}{toAreaJSON(d.Area), toAreasJSON(d.Ancestors), countsJSON{d.Counts.ByLevel, d.Counts.Villages, d.Counts.Communities}})
+	return nil
+}
+
+// listAreas answers GET /api/v1/areas?parent=|under=&level=&kind=&q=&limit=&cursor=.
+func (a *api) listAreas(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := cunjing.AreaFilter{Parent: q.Get("parent"), Under: q.Get("under"), Level: cunjing.Level(q.Get("level")),
+		Kind: cunjing.Kind(q.Get("kind")), Query: q.Get("q")}
+	fields := map[string]string{}
+	for name, code := range map[string]string{"parent": f.Parent, "under": f.Under} {
+		if code != "" && !cunjing.ValidAreaCode(code) {
+			fields[name] = "must be an area code"
+		}
+	}
+	if f.Level != "" && !slices.Contains(cunjing.Levels, f.Level) {
+		fields["level"] = "must be one of province, city, county, town, village, grid, venue"
+	}
+	if f.Kind != "" && f.Kind != cunjing.KindVillage && f.Kind != cunjing.KindCommunity {
+		fields["kind"] = "must be village or community"
+	}
+	page, err := parsePage(q, fields)
+	if err != nil {
+		return err
+	}
+	f.Page = page
+	areas, next, err := a.Areas.FindAreas(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listJSON[areaJSON]{Items: toAreasJSON(areas), NextCursor: next})
+	return nil
+}
+
+// importAreas answers POST /api/v1/areas/import: NBS division files as
+// multipart/form-data parts, or one CSV file as the body.
+func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
+	files, err := uploadedFiles(r)
+	if err != nil {
+		return err
+	}
+	report, err := a.Import(r.Context(), files...)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Added     int               `json:"added"`
+		Renamed   int               `json:"renamed"`
+		Unchanged int               `json:"unchanged"`
+		Encodings map[string]string `json:"encodings"`
+	}{report.Added, report.Renamed, report.Unchanged, report.Encodings})
+	return nil
+}
+
+// uploadedFiles reads the files of a multipart upload into memory (the body
+// is already bounded by MaxUploadBody), or takes a text/csv body as one file.
+func uploadedFiles(r *http.Request) ([]importer.File, error) {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mediaType == "text/csv" {
+		return []importer.File{{Name: "body.csv", Body: r.Body}}, nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, cunjing.Errorf(cunjing.EInvalid, "send the files as multipart/form-data or one file as text/csv")
+	}
+	var files []importer.File
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, uploadError(err)
+		}
+		if part.FileName() == "" {
+			continue
+		}
+		body, err := io.ReadAll(part)
+		if err != nil {
+			return nil, uploadError(err)
+		}
+		files = append(files, importer.File{Name: part.FileName(), Body: bytes.NewReader(body)})
+	}
+	if len(files) == 0 {
+		return nil, cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
+	}
+	return files, nil
+}
+
+// uploadError keeps the body-limit error (413) and calls the rest malformed.
+func uploadError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return err
+	}
+	return cunjing.Errorf(cunjing.EInvalid, "the upload is not well-formed multipart data")
+}
