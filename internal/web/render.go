@@ -1,0 +1,177 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"cunjing"
+	"cunjing/internal/httpx"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// sharedTemplates are parsed with every page: the layout and the partials.
+var sharedTemplates = []string{"templates/layout.html", "templates/partials.html"}
+
+// parsePages parses every page template once per language, each with the
+// layout, the partials and the functions of its language.
+func parsePages(cats map[string]catalog, a *assets) (map[string]map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	pages := map[string]map[string]*template.Template{}
+	for lang, cat := range cats {
+		funcs := templateFuncs(newTranslator(lang, cat), a)
+		pages[lang] = map[string]*template.Template{}
+		for _, file := range files {
+			if isShared(file) {
+				continue
+			}
+			name := strings.TrimSuffix(path.Base(file), ".html")
+			t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, append(sharedTemplates, file)...)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", file, err)
+			}
+			pages[lang][name] = t
+		}
+	}
+	return pages, nil
+}
+
+func isShared(file string) bool {
+	for _, s := range sharedTemplates {
+		if s == file {
+			return true
+		}
+	}
+	return false
+}
+
+// templateFuncs are the functions templates call: messages, translated
+// vocabulary, numbers and URLs.
+func templateFuncs(tr translator, a *assets) template.FuncMap {
+	return template.FuncMap{
+		"t":   tr.t,
+		"tf":  tr.tf,
+		"num": tr.num,
+		"level": func(l cunjing.Level) (string, error) {
+			return tr.t("level." + string(l))
+		},
+		"kind": func(k cunjing.Kind) (string, error) {
+			return tr.t("kind." + string(k))
+		},
+		"unitKind": func(k cunjing.UnitKind) (string, error) {
+			return tr.t("unitkind." + string(k))
+		},
+		"short": cunjing.ShortAreaName,
+		"asset": a.url,
+		"tel":   telURL,
+	}
+}
+
+// telURL makes a tel: link of a phone number, keeping only the characters
+// a number has.
+func telURL(phone string) template.URL {
+	keep := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r == '+' || r == '-' {
+			return r
+		}
+		return -1
+	}, phone)
+	return template.URL("tel:" + keep)
+}
+
+// view is what every page template gets: the frame of the page and, in
+// Data, what the page shows.
+type view struct {
+	Lang   string
+	Nav    []navLink
+	LangZH string // this page in Chinese
+	LangEN string // this page in English
+	Data   any
+}
+
+func newView(r *http.Request, data any) view {
+	return view{
+		Lang:   langFrom(r.Context()),
+		Nav:    navFor(r.URL.Path),
+		LangZH: withQuery(r.URL, "lang", "zh"),
+		LangEN: withQuery(r.URL, "lang", "en"),
+		Data:   data,
+	}
+}
+
+// withQuery returns the path and query of u with key set to value.
+func withQuery(u *url.URL, key, value string) string {
+	q := u.Query()
+	q.Set(key, value)
+	return u.Path + "?" + q.Encode()
+}
+
+// render writes a whole page with the layout.
+func (u *ui) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	u.execute(w, r, status, page, "layout", newView(r, data))
+}
+
+// execute renders the template name of page into a buffer first, so that a
+// template error becomes a clean 500 rather than half a page.
+func (u *ui) execute(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
+	var buf bytes.Buffer
+	t := u.pages[langFrom(r.Context())][page]
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		u.Logger.Error("web: render", "id", httpx.RequestID(r.Context()), "page", page, "err", err)
+		if page == "error" {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		u.errorPage(w, r, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// errorPage is what an error page says: message keys of its title and text.
+type errorPage struct {
+	Status int
+	Title  string
+	Text   string
+}
+
+// errorPages are the error pages by status.
+var errorPages = map[int]errorPage{
+	http.StatusBadRequest:            {http.StatusBadRequest, "error.bad_request.title", "error.bad_request.text"},
+	http.StatusUnauthorized:          {http.StatusUnauthorized, "error.unauthorized.title", "error.unauthorized.text"},
+	http.StatusNotFound:              {http.StatusNotFound, "error.not_found.title", "error.not_found.text"},
+	http.StatusRequestEntityTooLarge: {http.StatusRequestEntityTooLarge, "error.too_large.title", "error.too_large.text"},
+	http.StatusInternalServerError:   {http.StatusInternalServerError, "error.internal.title", "error.internal.text"},
+}
+
+// errorPage renders the error page of status in the request's language.
+func (u *ui) errorPage(w http.ResponseWriter, r *http.Request, status int) {
+	u.render(w, r, status, "error", errorPages[status])
+}
+
+// fail answers a failed call: not found and invalid input get their pages,
+// anything else is logged and shown as a generic error.
+func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch cunjing.ErrorCode(err) {
+	case cunjing.ENotFound:
+		u.errorPage(w, r, http.StatusNotFound)
+	case cunjing.EInvalid:
+		u.errorPage(w, r, http.StatusBadRequest)
+	default:
+		u.Logger.Error("web: request failed", "id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
+		u.errorPage(w, r, http.StatusInternalServerError)
+	}
+}
