@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"cunjing"
+	"cunjing/internal/api"
+	"cunjing/internal/auth"
+	"cunjing/internal/demo"
+	"cunjing/internal/httpx"
+	"cunjing/internal/importer"
+	"cunjing/internal/store"
+	"cunjing/internal/web"
+)
+
+// shutdownGrace is how long requests in flight may finish after a signal.
+const shutdownGrace = 10 * time.Second
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg dbConfig
+	fs := newFlagSet("serve", stderr)
+	addDBFlags(fs, &cfg)
+	addr := fs.String("addr", env("CUNJING_ADDR", "127.0.0.1:8080"), "listen address (env CUNJING_ADDR)")
+	withDemo := fs.Bool("demo", false, "on an empty database, load the demo city (Pingdingshan) and its police force")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	start := time.Now()
+	st, err := store.Open(ctx, cfg.dsn())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := ensureFirstAdmin(ctx, st, stdout); err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := loadDemo(ctx, st, logger); err != nil {
+			return err
+		}
+	}
+	handler, err := newHandler(st, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	logger.Info("ready", "engine", st.Engine(), "took", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "cunjing is ready: open http://%s/\n", ln.Addr())
+	return runServer(ctx, ln, handler, logger)
+}
+
+// newHandler puts the API, the UI and the shared middleware together.
+func newHandler(st *store.Store, logger *slog.Logger) (http.Handler, error) {
+	importFiles := func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
+		return importer.ImportDivisions(ctx, st, files...)
+	}
+	ui, err := web.New(web.Deps{Areas: st, Units: st, Users: st, Import: importFiles, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	apiHandler := api.New(api.Deps{Areas: st, Units: st, Users: st, Import: importFiles, Ping: st.Ping, Logger: logger})
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.Handle("/", ui)
+	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
+	h = httpx.SecurityHeaders(h)
+	h = httpx.Recover(logger, failGenerically, h)
+	return httpx.Log(logger, h), nil
+}
+
+// failGenerically answers a request whose handler panicked: JSON for the
+// API, a plain page elsewhere, with nothing of the cause.
+func failGenerically(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		api.Fail(w, r)
+		return
+	}
+	http.Error(w, "500 服务器内部错误 · internal server error", http.StatusInternalServerError)
+}
+
+// runServer serves until ctx ends, then lets requests in flight finish.
+func runServer(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large registers
+		WriteTimeout:      5 * time.Minute, // exports
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// ensureFirstAdmin creates the account "admin" on a database without
+// accounts, with CUNJING_ADMIN_PASSWORD or a generated password printed once.
+func ensureFirstAdmin(ctx context.Context, users cunjing.UserService, stdout io.Writer) error {
+	password, generated := env("CUNJING_ADMIN_PASSWORD", ""), false
+	if password == "" {
+		password, generated = auth.GeneratePassword(), true
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	created, err := users.CreateFirstUser(ctx, cunjing.User{Username: cunjing.FirstAdminName, DisplayName: "系统管理员",
+		PasswordHash: hash, Role: cunjing.RoleSystemAdmin})
+	if err != nil {
+		return err
+	}
+	if created && generated {
+		fmt.Fprintf(stdout, "first administrator: user %q, password %s (shown only this once)\n", cunjing.FirstAdminName, password)
+	}
+	return nil
+}
+
+func loadDemo(ctx context.Context, st *store.Store, logger *slog.Logger) error {
+	start := time.Now()
+	loaded, err := demo.Load(ctx, st)
+	if err != nil {
+		return err
+	}
+	if loaded {
+		logger.Info("demo city loaded", "city", demo.CityCode, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
