@@ -55,41 +55,25 @@ func (p *Problems) add(file string, line int, format string, args ...any) {
 
 // divisionFormat describes one kind of NBS division file by its header.
 type divisionFormat struct {
-	level     cunjing.Level
-	digits    int
-	parentCol string // column holding the parent's code; "" for provinces
+	level        cunjing.Level
+	digits       int
+	parentCol    string // column holding the parent's code; "" for provinces
+	parentDigits int
 }
 
 // divisionFormats are the files of the NBS codes as the china-division
 // package publishes them: provinces, cities, areas, streets, villages.
 var divisionFormats = map[string]divisionFormat{
-	"code,name":                                           {cunjing.LevelProvince, 2, ""},
-	"code,name,provinceCode":                              {cunjing.LevelCity, 4, "provinceCode"},
-	"code,name,cityCode,provinceCode":                     {cunjing.LevelCounty, 6, "cityCode"},
-	"code,name,areaCode,provinceCode,cityCode":            {cunjing.LevelTown, 9, "areaCode"},
-	"code,name,streetCode,provinceCode,cityCode,areaCode": {cunjing.LevelVillage, 12, "streetCode"},
+	"code,name":                                           {cunjing.LevelProvince, 2, "", 0},
+	"code,name,provinceCode":                              {cunjing.LevelCity, 4, "provinceCode", 2},
+	"code,name,cityCode,provinceCode":                     {cunjing.LevelCounty, 6, "cityCode", 4},
+	"code,name,areaCode,provinceCode,cityCode":            {cunjing.LevelTown, 9, "areaCode", 6},
+	"code,name,streetCode,provinceCode,cityCode,areaCode": {cunjing.LevelVillage, 12, "streetCode", 9},
 }
 
 // ancestorCols are the columns that name an ancestor; each must be a prefix
 // of the row's code.
 var ancestorCols = []string{"provinceCode", "cityCode", "areaCode", "streetCode"}
-
-// divisionRow is an area read from a file, kept small because a national
-// file has 620,000 of them: the strings share the line they were read from.
-type divisionRow struct {
-	code, name, parent string
-	line               int32
-	file               int16 // index in divisionSet.files
-	level              cunjing.Level
-}
-
-func (r divisionRow) area() cunjing.Area {
-	a := cunjing.Area{Code: r.code, Name: r.name, Level: r.level, Kind: cunjing.Kind(r.level), ParentCode: r.parent}
-	if r.level == cunjing.LevelVillage {
-		a.Kind = cunjing.KindFromName(r.name)
-	}
-	return a
-}
 
 // DivisionReport says what an import of division files did.
 type DivisionReport struct {
@@ -102,7 +86,7 @@ type DivisionReport struct {
 // adds new codes and renames changed ones in one transaction. On bad lines it
 // returns *Problems and writes nothing.
 func ImportDivisions(ctx context.Context, areas cunjing.AreaService, files ...File) (*DivisionReport, error) {
-	set := divisionSet{byCode: map[string]int32{}, problems: &Problems{}}
+	set := divisionSet{byCode: map[uint64]int32{}, problems: &Problems{}}
 	report := &DivisionReport{Encodings: map[string]string{}}
 	for _, f := range files {
 		enc, err := set.read(f)
@@ -128,19 +112,20 @@ func ImportDivisions(ctx context.Context, areas cunjing.AreaService, files ...Fi
 // divisionSet gathers the rows of all files of one import.
 type divisionSet struct {
 	files    []string
+	text     rowArena
 	rows     []divisionRow
-	byCode   map[string]int32 // code → index in rows
+	byCode   map[uint64]int32 // codeKey → index in rows
 	problems *Problems
 }
 
 // parentsFirst sorts the rows by level, then code, and yields them as areas.
 func (s *divisionSet) parentsFirst() iter.Seq[cunjing.Area] {
 	slices.SortFunc(s.rows, func(a, b divisionRow) int {
-		return cmp.Or(cmp.Compare(len(a.code), len(b.code)), strings.Compare(a.code, b.code))
+		return cmp.Or(cmp.Compare(a.codeLen, b.codeLen), strings.Compare(s.text.code(a), s.text.code(b)))
 	})
 	return func(yield func(cunjing.Area) bool) {
 		for _, r := range s.rows {
-			if !yield(r.area()) {
+			if !yield(s.text.area(r)) {
 				return
 			}
 		}
@@ -209,17 +194,23 @@ func (s *divisionSet) addRecord(file string, line int, format divisionFormat, co
 			return
 		}
 	}
-	if i, seen := s.byCode[code]; seen {
-		if first := s.rows[i]; first.name != name {
-			s.problems.add(file, line, "code %s is named %q here and %q at %s:%d", code, name, first.name, s.files[first.file], first.line)
+	parent := ""
+	if format.parentCol != "" {
+		if parent = strings.TrimSpace(record[cols[format.parentCol]]); len(parent) != format.parentDigits {
+			s.problems.add(file, line, "code %s: its %s %q must have %d digits", code, format.parentCol, parent, format.parentDigits)
+			return
+		}
+	}
+	if i, seen := s.byCode[codeKey(code)]; seen {
+		if first := s.rows[i]; s.text.name(first) != name {
+			s.problems.add(file, line, "code %s is named %q here and %q at %s:%d", code, name, s.text.name(first), s.files[first.file], first.line)
 		}
 		return
 	}
-	row := divisionRow{code: code, name: name, level: format.level, line: int32(line), file: int16(len(s.files) - 1)}
-	if format.parentCol != "" {
-		row.parent = strings.TrimSpace(record[cols[format.parentCol]])
-	}
-	s.byCode[code] = int32(len(s.rows))
+	row := s.text.add(code, parent, name)
+	row.level = uint8(slices.Index(cunjing.Levels, format.level))
+	row.file, row.line = uint16(len(s.files)-1), int32(line)
+	s.byCode[codeKey(code)] = int32(len(s.rows))
 	s.rows = append(s.rows, row)
 }
 
@@ -227,8 +218,8 @@ func (s *divisionSet) addRecord(file string, line int, format divisionFormat, co
 func (s *divisionSet) checkParents(ctx context.Context, areas cunjing.AreaService) error {
 	var missing []string
 	for _, r := range s.rows {
-		if _, ok := s.byCode[r.parent]; !ok && r.parent != "" {
-			missing = append(missing, r.parent)
+		if !s.parentInFiles(r) {
+			missing = append(missing, s.text.parent(r))
 		}
 	}
 	if len(missing) == 0 {
@@ -239,11 +230,20 @@ func (s *divisionSet) checkParents(ctx context.Context, areas cunjing.AreaServic
 		return fmt.Errorf("importer: %w", err)
 	}
 	for _, r := range s.rows {
-		if _, ok := s.byCode[r.parent]; !ok && r.parent != "" && !stored[r.parent] {
-			s.problems.add(s.files[r.file], int(r.line), "code %s: parent %s is neither in the files nor already imported", r.code, r.parent)
+		if parent := s.text.parent(r); !s.parentInFiles(r) && !stored[parent] {
+			s.problems.add(s.files[r.file], int(r.line), "code %s: parent %s is neither in the files nor already imported", s.text.code(r), parent)
 		}
 	}
 	return nil
+}
+
+// parentInFiles reports whether a row has no parent or its parent was read.
+func (s *divisionSet) parentInFiles(r divisionRow) bool {
+	if r.parentLen == 0 {
+		return true
+	}
+	_, ok := s.byCode[codeKey(s.text.parent(r))]
+	return ok
 }
 
 func checkCode(code string, format divisionFormat) string {

@@ -113,6 +113,7 @@ func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
 		"not under":      {"410423101202,\"李庄村民委员会\",410423003,41,4104,410423\n", "is not under its streetCode 410423003"},
 		"unknown parent": {"410423199202,\"李庄村民委员会\",410423199,41,4104,410423\n", "parent 410423199 is neither in the files nor already imported"},
 		"two names":      {"410423003201,\"王庄村民委员会\",410423003,41,4104,410423\n", `named "王庄村民委员会" here and "张庄村民委员会" at villages.csv:2`},
+		"empty parent":   {"410423003204,\"李庄村民委员会\",,41,4104,410423\n", `its streetCode "" must have 9 digits`},
 		"empty name":     {"410423003203,,410423003,41,4104,410423\n", "the name is empty"},
 	}
 	for name, c := range cases {

@@ -53,7 +53,7 @@ type areaImport struct {
 	s      *Store
 	tx     *sql.Tx
 	lookup *sql.Stmt // names of importBatch codes
-	insert *sql.Stmt // importBatch rows
+	insert *sql.Stmt // importBatch rows, the new ones
 	result cunjing.ImportResult
 }
 
@@ -81,35 +81,39 @@ func areaLookupQuery(n int) string {
 
 func areaInsertQuery(n int) string {
 	return "INSERT INTO areas (code, name, level, kind, parent_code, lng, lat, datum, boundary, updated_at) VALUES " +
-		placeholders(n, areaInsertColumns)
+		placeholders(n, areaInsertColumns) + " ON CONFLICT (code) DO NOTHING"
 }
 
-// add inserts the new areas of a batch and renames the changed ones.
+// add inserts the new areas of a batch and renames the changed ones. On a
+// first import every row is new and no lookup is needed.
 func (imp *areaImport) add(ctx context.Context, batch []cunjing.Area) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	existing, err := imp.names(ctx, batch)
+	added, err := imp.insertNew(ctx, batch)
 	if err != nil {
 		return err
 	}
-	added := make([]cunjing.Area, 0, len(batch))
+	imp.result.Added += added
+	if added == len(batch) {
+		return nil
+	}
+	stored, err := imp.names(ctx, batch)
+	if err != nil {
+		return err
+	}
+	renamed := 0
 	for _, a := range batch {
-		name, ok := existing[a.Code]
-		switch {
-		case !ok:
-			added = append(added, a)
-		case name != a.Name:
+		if name := stored[a.Code]; name != a.Name {
 			if err := imp.rename(ctx, a); err != nil {
 				return err
 			}
-			imp.result.Renamed++
-		default:
-			imp.result.Unchanged++
+			renamed++
 		}
 	}
-	imp.result.Added += len(added)
-	return imp.insertAll(ctx, added)
+	imp.result.Renamed += renamed
+	imp.result.Unchanged += len(batch) - added - renamed
+	return nil
 }
 
 // names returns code → stored name for the areas of batch that exist.
@@ -140,29 +144,33 @@ func (imp *areaImport) names(ctx context.Context, batch []cunjing.Area) (map[str
 	return names, rows.Err()
 }
 
-func (imp *areaImport) insertAll(ctx context.Context, areas []cunjing.Area) error {
-	if len(areas) == 0 {
-		return nil
-	}
+// insertNew inserts the areas of batch whose code is not stored yet and
+// returns how many it inserted.
+func (imp *areaImport) insertNew(ctx context.Context, batch []cunjing.Area) (int, error) {
 	now := timestamp(imp.s.now())
-	args := make([]any, 0, len(areas)*areaInsertColumns)
-	for _, a := range areas {
+	args := make([]any, 0, len(batch)*areaInsertColumns)
+	for _, a := range batch {
 		lng, lat, datum := pointArgs(a.Location)
 		args = append(args, a.Code, a.Name, string(a.Level), string(a.Kind), nullIfEmpty(a.ParentCode), lng, lat, datum, nullIfEmpty(a.Boundary), now)
 	}
+	var res sql.Result
 	var err error
-	if len(areas) == importBatch {
-		_, err = imp.insert.ExecContext(ctx, args...)
+	if len(batch) == importBatch {
+		res, err = imp.insert.ExecContext(ctx, args...)
 	} else {
-		_, err = imp.tx.ExecContext(ctx, imp.s.dialect.q(areaInsertQuery(len(areas))), args...)
+		res, err = imp.tx.ExecContext(ctx, imp.s.dialect.q(areaInsertQuery(len(batch))), args...)
 	}
 	switch {
 	case err != nil && isForeignKeyViolation(err):
-		return cunjing.Errorf(cunjing.EInvalid, "an area's parent is neither stored nor imported before it")
+		return 0, cunjing.Errorf(cunjing.EInvalid, "an area's parent is neither stored nor imported before it")
 	case err != nil:
-		return fmt.Errorf("store: insert areas: %w", err)
+		return 0, fmt.Errorf("store: insert areas: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: insert areas: %w", err)
+	}
+	return int(n), nil
 }
 
 func (imp *areaImport) rename(ctx context.Context, a cunjing.Area) error {
