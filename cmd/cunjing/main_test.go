@@ -18,7 +18,7 @@ import (
 // startServe runs "cunjing serve" with args until the test ends and returns
 // the URL it prints when ready, and a function that stops it and returns
 // run's error.
-func startServe(t *testing.T, args ...string) (string, func() error) {
+func startServe(t testing.TB, args ...string) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
