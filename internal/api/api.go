@@ -30,11 +30,8 @@ const (
 	Admin  = "admin"  // a system administrator
 )
 
-// Body limits: JSON requests are small; uploads of division files are not.
-const (
-	MaxJSONBody   = 1 << 20
-	MaxUploadBody = 64 << 20
-)
+// MaxJSONBody bounds a JSON request body; uploads have httpx.MaxUploadBody.
+const MaxJSONBody = 1 << 20
 
 // Route is one entry of the route table.
 type Route struct {
@@ -51,7 +48,7 @@ var Routes = []Route{
 	{"GET", "/api/v1/openapi.json", Public, MaxJSONBody, (*api).openAPI},
 	{"GET", "/api/v1/areas", Public, MaxJSONBody, (*api).listAreas},
 	{"GET", "/api/v1/areas/{code}", Public, MaxJSONBody, (*api).getArea},
-	{"POST", "/api/v1/areas/import", Admin, MaxUploadBody, (*api).importAreas},
+	{"POST", "/api/v1/areas/import", Admin, httpx.MaxUploadBody, (*api).importAreas},
 	{"GET", "/api/v1/units", Public, MaxJSONBody, (*api).listUnits},
 	{"GET", "/api/v1/units/{code}", Public, MaxJSONBody, (*api).getUnit},
 }

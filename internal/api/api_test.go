@@ -19,6 +19,7 @@ import (
 	"cunjing/internal/api"
 	"cunjing/internal/auth"
 	"cunjing/internal/demo"
+	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
 	"cunjing/internal/store"
 	"cunjing/internal/store/storetest"
@@ -279,7 +280,7 @@ func TestImportReportsBadLinesAndWritesNothing(t *testing.T) {
 
 func TestOversizedUploadIs413(t *testing.T) {
 	srv, _ := newServer(t)
-	big := io.MultiReader(strings.NewReader("code,name\n"), io.LimitReader(zeros{}, api.MaxUploadBody+1))
+	big := io.MultiReader(strings.NewReader("code,name\n"), io.LimitReader(zeros{}, httpx.MaxUploadBody+1))
 	resp := upload(t, srv, true, map[string]io.Reader{"big.csv": big})
 	var e apiError
 	json.NewDecoder(resp.Body).Decode(&e)

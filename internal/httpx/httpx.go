@@ -99,6 +99,9 @@ func SecurityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// MaxUploadBody bounds the body of a file upload, in the API and the UI.
+const MaxUploadBody = 64 << 20
+
 // LimitBody caps the request body at n bytes; reading past it fails with
 // *http.MaxBytesError, which handlers answer with 413.
 func LimitBody(n int64, next http.Handler) http.Handler {

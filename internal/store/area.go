@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -70,8 +71,8 @@ func (s *Store) CountAreas(ctx context.Context, code string) (cunjing.AreaCounts
 // ChildAreas returns the children of code, each with the number of towns,
 // villages and communities under it.
 func (s *Store) ChildAreas(ctx context.Context, code string) ([]cunjing.ChildArea, error) {
-	if _, err := s.AreaDetail(ctx, code); err != nil {
-		return nil, err
+	if found, err := s.areasByCode(ctx, []string{code}); err != nil || len(found) == 0 {
+		return nil, cmp.Or(err, error(cunjing.Errorf(cunjing.ENotFound, "area %s not found", code)))
 	}
 	areas, err := s.queryAreas(ctx, "SELECT "+areaColumns+" FROM areas WHERE parent_code = ? ORDER BY code", code)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"cunjing"
 	"cunjing/internal/auth"
+	"cunjing/internal/httpx"
 	"cunjing/internal/store"
 	"cunjing/internal/store/storetest"
 )
@@ -124,7 +125,7 @@ func TestImportOverTheLimit(t *testing.T) {
 	const boundary = "cunjing-test-boundary"
 	body := io.MultiReader(
 		strings.NewReader("--"+boundary+"\r\nContent-Disposition: form-data; name=\"files\"; filename=\"huge.csv\"\r\nContent-Type: text/csv\r\n\r\n"),
-		io.LimitReader(filler{}, maxUpload+1),
+		io.LimitReader(filler{}, httpx.MaxUploadBody+1),
 		strings.NewReader("\r\n--"+boundary+"--\r\n"),
 	)
 	r := httptest.NewRequest(http.MethodPost, "/admin/divisions", body)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"cunjing"
@@ -33,7 +34,7 @@ func parsePages(cats map[string]catalog, a *assets) (map[string]map[string]*temp
 		funcs := templateFuncs(newTranslator(lang, cat), a)
 		pages[lang] = map[string]*template.Template{}
 		for _, file := range files {
-			if isShared(file) {
+			if slices.Contains(sharedTemplates, file) {
 				continue
 			}
 			name := strings.TrimSuffix(path.Base(file), ".html")
@@ -45,15 +46,6 @@ func parsePages(cats map[string]catalog, a *assets) (map[string]map[string]*temp
 		}
 	}
 	return pages, nil
-}
-
-func isShared(file string) bool {
-	for _, s := range sharedTemplates {
-		if s == file {
-			return true
-		}
-	}
-	return false
 }
 
 // templateFuncs are the functions templates call: messages, translated

@@ -25,9 +25,6 @@ type Deps struct {
 	Logger *slog.Logger
 }
 
-// maxUpload bounds the body of an import of division files.
-const maxUpload = 64 << 20
-
 // navItem is one entry of the navigation; later modules add a line to nav.
 type navItem struct {
 	Key   string // message key of the label
@@ -82,7 +79,7 @@ func (u *ui) routes() http.Handler {
 	mux.HandleFunc("GET /units", u.topUnit)
 	mux.HandleFunc("GET /units/{code}", u.unit)
 	mux.Handle("GET /admin/divisions", admin(http.HandlerFunc(u.importForm)))
-	mux.Handle("POST /admin/divisions", admin(httpx.LimitBody(maxUpload, http.HandlerFunc(u.importDivisions))))
+	mux.Handle("POST /admin/divisions", admin(httpx.LimitBody(httpx.MaxUploadBody, http.HandlerFunc(u.importDivisions))))
 	mux.HandleFunc("GET /static/{path...}", u.static)
 	mux.HandleFunc("/", u.notFound)
 	return mux
