@@ -2,7 +2,11 @@ package store
 
 import (
 	"encoding/base64"
-	"strings"
+	"errors"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	modernc "modernc.org/sqlite"
+	sqlitelib "modernc.org/sqlite/lib"
 
 	"cunjing"
 )
@@ -37,12 +41,29 @@ func decodeCursor(cursor string) (string, error) {
 
 // isForeignKeyViolation recognises the engines' foreign-key errors.
 func isForeignKeyViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
+	return sqliteCode(err) == sqlitelib.SQLITE_CONSTRAINT_FOREIGNKEY || postgresCode(err) == "23503"
 }
 
 // isUniqueViolation recognises the engines' unique-constraint errors.
 func isUniqueViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+	code := sqliteCode(err)
+	return code == sqlitelib.SQLITE_CONSTRAINT_UNIQUE || code == sqlitelib.SQLITE_CONSTRAINT_PRIMARYKEY || postgresCode(err) == "23505"
+}
+
+// sqliteCode returns the extended result code of a SQLite error, 0 for others.
+func sqliteCode(err error) int {
+	var e *modernc.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+// postgresCode returns the SQLSTATE of a PostgreSQL error, "" for others.
+func postgresCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
 }
