@@ -1,15 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"slices"
 
 	"cunjing"
+	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
 )
 
@@ -102,11 +100,23 @@ func (a *api) listAreas(w http.ResponseWriter, r *http.Request) error {
 }
 
 // importAreas answers POST /api/v1/areas/import: NBS division files as
-// multipart/form-data parts, or one CSV file as the body.
+// multipart/form-data file parts, or one CSV file as a text/csv body.
 func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
-	files, err := uploadedFiles(r)
-	if err != nil {
-		return err
+	var files []importer.File
+	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mediaType == "text/csv" {
+		files = []importer.File{{Name: "body.csv", Body: r.Body}}
+	} else {
+		up, err := httpx.ReceiveFiles(r)
+		defer up.Remove()
+		if err != nil {
+			return err
+		}
+		for _, f := range up.Files {
+			files = append(files, importer.File(f))
+		}
+	}
+	if len(files) == 0 {
+		return cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
 	}
 	report, err := a.Import(r.Context(), files...)
 	if err != nil {
@@ -119,48 +129,4 @@ func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
 		Encodings map[string]string `json:"encodings"`
 	}{report.Added, report.Renamed, report.Unchanged, report.Encodings})
 	return nil
-}
-
-// uploadedFiles reads the files of a multipart upload into memory (the body
-// is already bounded by MaxUploadBody), or takes a text/csv body as one file.
-func uploadedFiles(r *http.Request) ([]importer.File, error) {
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mediaType == "text/csv" {
-		return []importer.File{{Name: "body.csv", Body: r.Body}}, nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, cunjing.Errorf(cunjing.EInvalid, "send the files as multipart/form-data or one file as text/csv")
-	}
-	var files []importer.File
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, uploadError(err)
-		}
-		if part.FileName() == "" {
-			continue
-		}
-		body, err := io.ReadAll(part)
-		if err != nil {
-			return nil, uploadError(err)
-		}
-		files = append(files, importer.File{Name: part.FileName(), Body: bytes.NewReader(body)})
-	}
-	if len(files) == 0 {
-		return nil, cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
-	}
-	return files, nil
-}
-
-// uploadError keeps the body-limit error (413) and calls the rest malformed.
-func uploadError(err error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return err
-	}
-	return cunjing.Errorf(cunjing.EInvalid, "the upload is not well-formed multipart data")
 }

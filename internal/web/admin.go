@@ -2,19 +2,13 @@ package web
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"maps"
 	"net/http"
-	"os"
 	"slices"
 
-	"cunjing"
+	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
 )
-
-// maxUploadFiles bounds the number of files in one import.
-const maxUploadFiles = 20
 
 // divisionHeader is the header line of one kind of NBS division file.
 type divisionHeader struct {
@@ -58,8 +52,8 @@ func (u *ui) importForm(w http.ResponseWriter, r *http.Request) {
 // importDivisions imports the uploaded division files and shows what
 // changed, or every bad line when nothing could be imported.
 func (u *ui) importDivisions(w http.ResponseWriter, r *http.Request) {
-	up, err := receiveUpload(r)
-	defer up.remove()
+	up, err := httpx.ReceiveFiles(r)
+	defer up.Remove()
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -68,11 +62,11 @@ func (u *ui) importDivisions(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		u.fail(w, r, err)
 		return
-	case len(up.files) == 0:
+	case len(up.Files) == 0:
 		u.render(w, r, http.StatusUnprocessableEntity, "import", importPage{NoFiles: true})
 		return
 	}
-	report, err := u.Import(r.Context(), up.files...)
+	report, err := u.Import(r.Context(), importFiles(up)...)
 	var problems *importer.Problems
 	switch {
 	case errors.As(err, &problems):
@@ -93,61 +87,11 @@ func encodings(report *importer.DivisionReport) []fileEncoding {
 	return list
 }
 
-// upload holds the files of an import, each copied to a temporary file as it
-// streams in, so that a large upload does not sit in memory.
-type upload struct {
-	files []importer.File
-	temps []*os.File
-}
-
-// receiveUpload reads the "files" parts of a multipart form.
-func receiveUpload(r *http.Request) (*upload, error) {
-	up := &upload{}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return up, cunjing.Errorf(cunjing.EInvalid, "the upload is not a multipart form")
+// importFiles hands the uploaded files to the importer.
+func importFiles(up *httpx.Upload) []importer.File {
+	files := make([]importer.File, len(up.Files))
+	for i, f := range up.Files {
+		files[i] = importer.File(f)
 	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return up, nil
-		}
-		if err != nil {
-			return up, fmt.Errorf("web: read upload: %w", err)
-		}
-		if part.FormName() != "files" || part.FileName() == "" {
-			continue
-		}
-		if len(up.files) == maxUploadFiles {
-			return up, cunjing.Errorf(cunjing.EInvalid, "more than %d files", maxUploadFiles)
-		}
-		if err := up.add(part.FileName(), part); err != nil {
-			return up, err
-		}
-	}
-}
-
-// add copies one file to a temporary file and keeps it, rewound.
-func (up *upload) add(name string, body io.Reader) error {
-	tmp, err := os.CreateTemp("", "cunjing-upload-*")
-	if err != nil {
-		return fmt.Errorf("web: upload: %w", err)
-	}
-	up.temps = append(up.temps, tmp)
-	if _, err := io.Copy(tmp, body); err != nil {
-		return fmt.Errorf("web: upload %s: %w", name, err)
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("web: upload %s: %w", name, err)
-	}
-	up.files = append(up.files, importer.File{Name: name, Body: tmp})
-	return nil
-}
-
-// remove deletes the temporary files.
-func (up *upload) remove() {
-	for _, tmp := range up.temps {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}
+	return files
 }
