@@ -126,48 +126,32 @@ func (s *Store) addChildCounts(ctx context.Context, code string, childLen int, i
 // cursor of the next page ("" on the last page).
 func (s *Store) FindAreas(ctx context.Context, f cunjing.AreaFilter) ([]cunjing.Area, string, error) {
 	page := f.Page.Normalized()
-	var where []string
-	var args []any
-	add := func(cond string, vals ...any) {
-		where = append(where, cond)
-		args = append(args, vals...)
-	}
+	var l listQuery
 	if f.Parent != "" {
-		add("parent_code = ?", f.Parent)
+		l.add("parent_code = ?", f.Parent)
 	}
 	if f.Under != "" {
-		add("code > ? AND code < ?", f.Under, f.Under+cunjing.CodeUpperBound)
+		l.add("code > ? AND code < ?", f.Under, f.Under+cunjing.CodeUpperBound)
 	}
 	if f.Level != "" {
-		add("level = ?", string(f.Level))
+		l.add("level = ?", string(f.Level))
 	}
 	if f.Kind != "" {
-		add("kind = ?", string(f.Kind))
+		l.add("kind = ?", string(f.Kind))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		add(`name LIKE ? ESCAPE '\'`, likeContains(q))
+		l.add(`name LIKE ? ESCAPE '\'`, likeContains(q))
 	}
-	if page.Cursor != "" {
-		after, err := decodeCursor(page.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		add("code > ?", after)
-	}
-	query := "SELECT " + areaColumns + " FROM areas"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += fmt.Sprintf(" ORDER BY code LIMIT %d", page.Limit+1)
-	areas, err := s.queryAreas(ctx, query, args...)
+	query, err := l.sql("SELECT "+areaColumns+" FROM areas", page)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(areas) > page.Limit {
-		areas = areas[:page.Limit]
-		return areas, encodeCursor(areas[len(areas)-1].Code), nil
+	areas, err := s.queryAreas(ctx, query, l.args...)
+	if err != nil {
+		return nil, "", err
 	}
-	return areas, "", nil
+	areas, next := cut(areas, page.Limit, func(a cunjing.Area) string { return a.Code })
+	return areas, next, nil
 }
 
 // ExistingAreaCodes returns the set of codes among codes that exist.

@@ -65,52 +65,35 @@ func (s *Store) countUnitsUnder(ctx context.Context, path string) (map[cunjing.U
 // jurisdictions, and returns the cursor of the next page.
 func (s *Store) FindUnits(ctx context.Context, f cunjing.UnitFilter) ([]cunjing.Unit, string, error) {
 	page := f.Page.Normalized()
-	var where []string
-	var args []any
-	add := func(cond string, vals ...any) {
-		where = append(where, cond)
-		args = append(args, vals...)
-	}
+	var l listQuery
 	if f.Parent != "" {
-		add("parent_code = ?", f.Parent)
+		l.add("parent_code = ?", f.Parent)
 	}
 	if f.Under != "" {
-		add("path > (SELECT path FROM units WHERE code = ?) AND path < (SELECT path FROM units WHERE code = ?) || '~'", f.Under, f.Under)
+		l.add("path > (SELECT path FROM units WHERE code = ?) AND path < (SELECT path FROM units WHERE code = ?) || '~'", f.Under, f.Under)
 	}
 	if f.Kind != "" {
-		add("kind = ?", string(f.Kind))
+		l.add("kind = ?", string(f.Kind))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		add(`name LIKE ? ESCAPE '\'`, likeContains(q))
+		l.add(`name LIKE ? ESCAPE '\'`, likeContains(q))
 	}
 	if f.Area != "" {
 		chain := append(cunjing.AncestorCodes(f.Area), f.Area)
-		add("code IN (SELECT unit_code FROM unit_areas WHERE area_code IN ("+marks(len(chain))+"))", anySlice(chain)...)
+		l.add("code IN (SELECT unit_code FROM unit_areas WHERE area_code IN ("+marks(len(chain))+"))", anySlice(chain)...)
 	}
 	if f.Within != "" {
-		add("code IN (SELECT unit_code FROM unit_areas WHERE area_code >= ? AND area_code < ?)", f.Within, f.Within+cunjing.CodeUpperBound)
+		l.add("code IN (SELECT unit_code FROM unit_areas WHERE area_code >= ? AND area_code < ?)", f.Within, f.Within+cunjing.CodeUpperBound)
 	}
-	if page.Cursor != "" {
-		after, err := decodeCursor(page.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		add("code > ?", after)
-	}
-	query := "SELECT " + unitColumns + " FROM units"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += fmt.Sprintf(" ORDER BY code LIMIT %d", page.Limit+1)
-	units, _, err := s.queryUnits(ctx, query, args...)
+	query, err := l.sql("SELECT "+unitColumns+" FROM units", page)
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(units) > page.Limit {
-		units = units[:page.Limit]
-		next = encodeCursor(units[len(units)-1].Code)
+	units, _, err := s.queryUnits(ctx, query, l.args...)
+	if err != nil {
+		return nil, "", err
 	}
+	units, next := cut(units, page.Limit, func(u cunjing.Unit) string { return u.Code })
 	return units, next, s.loadJurisdictions(ctx, units)
 }
 

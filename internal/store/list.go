@@ -1,0 +1,48 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+
+	"cunjing"
+)
+
+// listQuery builds a list query ordered by code: conditions joined by AND,
+// the page's cursor, and one row more than the page to tell if more follow.
+type listQuery struct {
+	where []string
+	args  []any
+}
+
+// add appends a condition and its arguments.
+func (l *listQuery) add(cond string, args ...any) {
+	l.where = append(l.where, cond)
+	l.args = append(l.args, args...)
+}
+
+// sql returns selectFrom with the conditions, the cursor of page and the
+// order and limit appended.
+func (l *listQuery) sql(selectFrom string, page cunjing.Page) (string, error) {
+	if page.Cursor != "" {
+		after, err := decodeCursor(page.Cursor)
+		if err != nil {
+			return "", err
+		}
+		l.add("code > ?", after)
+	}
+	query := selectFrom
+	if len(l.where) > 0 {
+		query += " WHERE " + strings.Join(l.where, " AND ")
+	}
+	return query + fmt.Sprintf(" ORDER BY code LIMIT %d", page.Limit+1), nil
+}
+
+// cut trims rows fetched by a listQuery to the page and returns the cursor
+// of the next page, "" when there is none.
+func cut[T any](rows []T, limit int, code func(T) string) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, encodeCursor(code(rows[len(rows)-1]))
+}
