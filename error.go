@@ -13,6 +13,7 @@ const (
 	EUnauthorized = "unauthorized"
 	EForbidden    = "forbidden"
 	ETooLarge     = "too_large"
+	ELocked       = "locked"
 	ERateLimited  = "rate_limited"
 	EInternal     = "internal"
 )

@@ -3,31 +3,42 @@ package cunjing
 import (
 	"context"
 	"strings"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 )
 
-// Role is what an account may do.
-type Role string
-
-// RoleSystemAdmin manages accounts and reference data such as the division
-// codes. The first account is one.
-const RoleSystemAdmin Role = "system_admin"
-
 // FirstAdminName is the user name of the account created at first start.
 const FirstAdminName = "admin"
 
-// User is an account. PasswordHash is an argon2id hash, never the password.
+// User is an account. PasswordHash is an argon2id hash, never the password;
+// TOTPSecret is empty until the user enrols a second factor.
 type User struct {
-	Username     string
-	DisplayName  string
-	PasswordHash string
-	Role         Role
+	Username           string // canonical: see CanonicalUsername
+	DisplayName        string
+	Phone              string // personal data: masked in lists
+	Role               Role
+	UnitCode           string // "" only for the first admin
+	Disabled           bool
+	PasswordHash       string
+	PasswordChangedAt  time.Time
+	MustChangePassword bool
+	TOTPSecret         string
+	CreatedAt          time.Time
 }
 
-// UserService reads and writes accounts.
+// UserFilter selects accounts for a list.
+type UserFilter struct {
+	Query string // user name or display name contains
+	Role  Role
+	Page  Page
+}
+
+// UserService reads and writes accounts. Every method but User and
+// CreateFirstUser needs an identity in ctx and keeps to its scope.
 type UserService interface {
-	// User returns the account with the given (canonical) user name.
+	// User returns the account with the given user name, whatever the scope:
+	// logins and sessions need it before there is an identity.
 	User(ctx context.Context, username string) (*User, error)
 	// CreateFirstUser adds u only when there is no account yet and reports
 	// whether it did.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"cunjing/internal/demo"
 )
 
 // newBrowser starts headless Chromium with a window of width × height.
@@ -31,6 +33,22 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
+}
+
+// logIn opens the login page and logs in as a demo account.
+func logIn(t *testing.T, ctx context.Context, url, username string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(url+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), username),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.AccountPassword),
+		chromedp.Click(chromedp.CSS(`form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".user-name")),
+	)
+	if err != nil {
+		t.Fatalf("log in as %s: %v", username, err)
+	}
 }
 
 // textOf returns the visible text of the first element matching sel.
@@ -55,6 +73,7 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 func TestBrowserDrillsFromCityToVillage(t *testing.T) {
 	url, _ := startServe(t, "--demo", "--data", t.TempDir())
 	ctx := newBrowser(t, 1280, 900)
+	logIn(t, ctx, url, "city")
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/areas"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		t.Fatal(err)
@@ -84,6 +103,7 @@ func TestBrowserDrillsFromCityToVillage(t *testing.T) {
 func TestBrowserSearchesAsYouType(t *testing.T) {
 	url, _ := startServe(t, "--demo", "--data", t.TempDir())
 	ctx := newBrowser(t, 1280, 900)
+	logIn(t, ctx, url, "lushan")
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(url+"/areas/410423"),
 		chromedp.WaitVisible(chromedp.CSS("#area-q")),
@@ -99,6 +119,7 @@ func TestBrowserSearchesAsYouType(t *testing.T) {
 func TestBrowserSpeaksEnglishOnRequestAndRemembers(t *testing.T) {
 	url, _ := startServe(t, "--demo", "--data", t.TempDir())
 	ctx := newBrowser(t, 1280, 900)
+	logIn(t, ctx, url, "city")
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/areas/410423"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +134,7 @@ func TestBrowserSpeaksEnglishOnRequestAndRemembers(t *testing.T) {
 func TestBrowserFitsAPhone(t *testing.T) {
 	url, _ := startServe(t, "--demo", "--data", t.TempDir())
 	ctx := newBrowser(t, 360, 800)
+	logIn(t, ctx, url, "lushan")
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/areas/410423"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"cunjing"
 )
 
 // dbConfig is where the data lives: a folder for the SQLite file and other
@@ -54,6 +59,27 @@ func env(name, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// parseAuditRetention reads --audit-retention: a Go duration ("4416h") or
+// a number of days ("365d"). Below cunjing.MinAuditRetention it is refused.
+// The app never purges audit rows: retention is the promise that they are
+// kept at least this long.
+func parseAuditRetention(value string) (time.Duration, error) {
+	const day = 24 * time.Hour
+	d, err := time.ParseDuration(value)
+	if days, ok := strings.CutSuffix(value, "d"); ok {
+		n, perr := strconv.ParseUint(days, 10, 16) // up to 65,535 days: no overflow
+		d, err = time.Duration(n)*day, perr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("audit retention %q: want a number of days like 365d or a duration like 4416h", value)
+	}
+	if d < cunjing.MinAuditRetention {
+		return 0, fmt.Errorf("audit retention %s is below the minimum of %d days: audit rows must be kept at least six months",
+			value, cunjing.MinAuditRetention/day)
+	}
+	return d, nil
 }
 
 // version is the module version or the VCS revision the binary was built from.

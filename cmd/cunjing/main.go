@@ -3,6 +3,7 @@
 //	cunjing serve [--demo]            run the web UI and JSON API
 //	cunjing migrate                   apply database migrations
 //	cunjing import divisions FILE...  import official division codes (NBS CSV)
+//	cunjing audit verify              check the hash chain of the audit trail
 //	cunjing version                   print the version
 //
 // Every command that touches the database takes --data and --db; each flag
@@ -18,6 +19,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"cunjing"
 )
 
 // errUsage marks a command line that could not be understood (exit 2).
@@ -48,6 +51,8 @@ Usage:
   cunjing serve [--demo] [--addr ADDR] [--data DIR] [--db DSN]
   cunjing migrate [--data DIR] [--db DSN]
   cunjing import divisions [--data DIR] [--db DSN] FILE...
+  cunjing audit verify [--data DIR] [--db DSN]
+  cunjing user add|reset|disable [--data DIR] [--db DSN] …
   cunjing version
 
 Run "cunjing COMMAND -h" for the flags of a command.
@@ -59,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return errUsage
 	}
+	// Commands and start-up work act as the system, also in the audit trail.
+	ctx = cunjing.WithIdentity(ctx, cunjing.SystemIdentity)
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
@@ -70,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		return importDivisions(ctx, args[2:], stdout, stderr)
+	case "user":
+		return userCommand(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return auditCommand(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "cunjing", version())
 		return nil

@@ -29,8 +29,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	addDBFlags(fs, &cfg)
 	addr := fs.String("addr", env("CUNJING_ADDR", "127.0.0.1:8080"), "listen address (env CUNJING_ADDR)")
-	withDemo := fs.Bool("demo", false, "on an empty database, load the demo city (Pingdingshan) and its police force")
+	withDemo := fs.Bool("demo", false, "on an empty database, load the demo city (Pingdingshan), its police force and demo accounts")
+	mfa := fs.String("mfa", env("CUNJING_MFA", ""), `second factor for roles that see personal data: "required" or "optional" (env CUNJING_MFA; default required, optional with --demo)`)
+	retention := fs.String("audit-retention", env("CUNJING_AUDIT_RETENTION", "365d"),
+		"how long audit rows are kept, at least 184d: days like 365d or a duration (env CUNJING_AUDIT_RETENTION)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if _, err := parseAuditRetention(*retention); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
@@ -44,11 +50,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *withDemo {
-		if err := loadDemo(ctx, st, logger); err != nil {
+		if err := loadDemo(ctx, st, logger, stdout); err != nil {
 			return err
 		}
 	}
-	handler, err := newHandler(st, logger)
+	authn, err := newAuthenticator(st, logger, *mfa, *withDemo)
+	if err != nil {
+		return err
+	}
+	handler, err := newHandler(st, authn, logger)
 	if err != nil {
 		return err
 	}
@@ -61,21 +71,36 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runServer(ctx, ln, handler, logger)
 }
 
+// newAuthenticator is the login policy of the server: the 等保 password
+// profile, the default throttle and, unless mfa says "optional", a second
+// factor for every role that sees personal data. The demo makes it optional
+// by default so that its accounts open with the printed password alone.
+func newAuthenticator(st *store.Store, logger *slog.Logger, mfa string, demoMode bool) (*auth.Authenticator, error) {
+	if mfa == "" {
+		mfa = map[bool]string{true: "optional", false: "required"}[demoMode]
+	}
+	if mfa != "required" && mfa != "optional" {
+		return nil, fmt.Errorf("%w: --mfa must be required or optional, not %q", errUsage, mfa)
+	}
+	return &auth.Authenticator{Store: st, Policy: auth.DefaultPolicy, Throttle: auth.DefaultThrottle,
+		RequireMFA: mfa == "required", Now: time.Now, Logger: logger}, nil
+}
+
 // newHandler puts the API, the UI and the shared middleware together.
-func newHandler(st *store.Store, logger *slog.Logger) (http.Handler, error) {
+func newHandler(st *store.Store, authn *auth.Authenticator, logger *slog.Logger) (http.Handler, error) {
 	importFiles := func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 		return importer.ImportDivisions(ctx, st, files...)
 	}
-	ui, err := web.New(web.Deps{Areas: st, Units: st, Users: st, Import: importFiles, Logger: logger})
+	ui, err := web.New(web.Deps{Auth: authn, Areas: st, Units: st, Import: importFiles, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Areas: st, Units: st, Users: st, Import: importFiles, Ping: st.Ping, Logger: logger})
+	apiHandler := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Import: importFiles, Ping: st.Ping, Logger: logger})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/", ui)
-	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
+	var h http.Handler = http.NewCrossOriginProtection().Handler(authn.Identify(mux))
 	h = httpx.SecurityHeaders(h)
 	h = httpx.Recover(logger, failGenerically, h)
 	return httpx.Log(logger, h), nil
@@ -130,7 +155,7 @@ func ensureFirstAdmin(ctx context.Context, users cunjing.UserService, stdout io.
 		return err
 	}
 	created, err := users.CreateFirstUser(ctx, cunjing.User{Username: cunjing.FirstAdminName, DisplayName: "系统管理员",
-		PasswordHash: hash, Role: cunjing.RoleSystemAdmin})
+		PasswordHash: hash, Role: cunjing.RoleSystemAdmin, MustChangePassword: generated})
 	if err != nil {
 		return err
 	}
@@ -140,14 +165,19 @@ func ensureFirstAdmin(ctx context.Context, users cunjing.UserService, stdout io.
 	return nil
 }
 
-func loadDemo(ctx context.Context, st *store.Store, logger *slog.Logger) error {
+func loadDemo(ctx context.Context, st *store.Store, logger *slog.Logger, stdout io.Writer) error {
 	start := time.Now()
 	loaded, err := demo.Load(ctx, st)
 	if err != nil {
 		return err
 	}
-	if loaded {
-		logger.Info("demo city loaded", "city", demo.CityCode, "took", time.Since(start).Round(time.Millisecond))
+	if !loaded {
+		return nil
+	}
+	logger.Info("demo city loaded", "city", demo.CityCode, "took", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "demo accounts, each with the password %s:\n", demo.AccountPassword)
+	for _, a := range demo.Accounts {
+		fmt.Fprintf(stdout, "  %-9s %s (%s)\n", a.Username, a.DisplayName, a.Role)
 	}
 	return nil
 }

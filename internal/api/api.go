@@ -16,19 +16,13 @@ import (
 
 // Deps are what the API needs.
 type Deps struct {
+	Auth   *auth.Authenticator
 	Areas  cunjing.AreaService
 	Units  cunjing.UnitService
-	Users  cunjing.UserService
 	Import func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
 	Ping   func(ctx context.Context) error
 	Logger *slog.Logger
 }
-
-// Policies say who may call a route; every route declares one.
-const (
-	Public = "public" // anyone, without logging in
-	Admin  = "admin"  // a system administrator
-)
 
 // MaxJSONBody bounds a JSON request body; uploads have httpx.MaxUploadBody.
 const MaxJSONBody = 1 << 20
@@ -37,20 +31,29 @@ const MaxJSONBody = 1 << 20
 type Route struct {
 	Method  string
 	Path    string // ServeMux pattern path, e.g. /api/v1/areas/{code}
-	Policy  string
+	Policy  auth.Policy
 	MaxBody int64
 	handle  func(a *api, w http.ResponseWriter, r *http.Request) error
 }
 
 // Routes is the route table; the OpenAPI document must describe each one.
 var Routes = []Route{
-	{"GET", "/healthz", Public, MaxJSONBody, (*api).health},
-	{"GET", "/api/v1/openapi.json", Public, MaxJSONBody, (*api).openAPI},
-	{"GET", "/api/v1/areas", Public, MaxJSONBody, (*api).listAreas},
-	{"GET", "/api/v1/areas/{code}", Public, MaxJSONBody, (*api).getArea},
-	{"POST", "/api/v1/areas/import", Admin, httpx.MaxUploadBody, (*api).importAreas},
-	{"GET", "/api/v1/units", Public, MaxJSONBody, (*api).listUnits},
-	{"GET", "/api/v1/units/{code}", Public, MaxJSONBody, (*api).getUnit},
+	{"GET", "/healthz", auth.Public, MaxJSONBody, (*api).health},
+	{"GET", "/api/v1/openapi.json", auth.Public, MaxJSONBody, (*api).openAPI},
+	{"POST", "/api/v1/auth/login", auth.Public, MaxJSONBody, (*api).login},
+	{"POST", "/api/v1/auth/logout", auth.Pending, MaxJSONBody, (*api).logout},
+	{"GET", "/api/v1/auth/me", auth.Pending, MaxJSONBody, (*api).me},
+	{"POST", "/api/v1/auth/password", auth.Pending, MaxJSONBody, (*api).changePassword},
+	{"POST", "/api/v1/auth/mfa/enroll", auth.Pending, MaxJSONBody, (*api).enrollMFA},
+	{"POST", "/api/v1/auth/mfa/verify", auth.Pending, MaxJSONBody, (*api).verifyMFA},
+	{"GET", "/api/v1/auth/tokens", auth.LoggedIn, MaxJSONBody, (*api).listTokens},
+	{"POST", "/api/v1/auth/tokens", auth.LoggedIn, MaxJSONBody, (*api).createToken},
+	{"DELETE", "/api/v1/auth/tokens/{id}", auth.LoggedIn, MaxJSONBody, (*api).revokeToken},
+	{"GET", "/api/v1/areas", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listAreas},
+	{"GET", "/api/v1/areas/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getArea},
+	{"POST", "/api/v1/areas/import", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*api).importAreas},
+	{"GET", "/api/v1/units", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listUnits},
+	{"GET", "/api/v1/units/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getUnit},
 }
 
 type api struct{ Deps }
@@ -60,21 +63,27 @@ type api struct{ Deps }
 func New(d Deps) http.Handler {
 	a := &api{d}
 	mux := http.NewServeMux()
-	admin := auth.RequireAdmin(d.Users, func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, cunjing.Errorf(cunjing.EUnauthorized, "administrator credentials required"))
-	})
 	for _, rt := range Routes {
-		var h http.Handler = a.handler(rt)
-		h = httpx.LimitBody(rt.MaxBody, h)
-		if rt.Policy == Admin {
-			h = admin(h)
-		}
-		mux.Handle(rt.Method+" "+rt.Path, h)
+		h := httpx.LimitBody(rt.MaxBody, a.handler(rt))
+		mux.Handle(rt.Method+" "+rt.Path, auth.Require(rt.Policy, a.deny)(h))
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, cunjing.Errorf(cunjing.ENotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
 	return mux
+}
+
+// deny answers a request that its route's policy refuses.
+func (a *api) deny(w http.ResponseWriter, r *http.Request, status int) {
+	id := cunjing.IdentityFrom(r.Context())
+	switch {
+	case status == http.StatusForbidden:
+		a.writeError(w, r, cunjing.Errorf(cunjing.EForbidden, "your role may not do this"))
+	case id != nil && id.Restriction != "":
+		a.writeError(w, r, cunjing.Errorf(cunjing.EUnauthorized, "finish logging in first: %s", id.Restriction))
+	default:
+		a.writeError(w, r, cunjing.Errorf(cunjing.EUnauthorized, "log in first"))
+	}
 }
 
 // handler adapts a route's function, writing the error it returns.

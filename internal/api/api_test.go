@@ -18,6 +18,7 @@ import (
 	"cunjing"
 	"cunjing/internal/api"
 	"cunjing/internal/auth"
+	"cunjing/internal/auth/authtest"
 	"cunjing/internal/demo"
 	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
@@ -32,24 +33,40 @@ var (
 	adminHash string
 )
 
-// newServer serves the API over a store loaded with the demo city.
+// newServer serves the API over a store loaded with the demo city, to the
+// demo city administrator (scope 4104).
 func newServer(t *testing.T) (*httptest.Server, *store.Store) {
+	return newServerAs(t, "city")
+}
+
+// newServerAs serves the API as the given user: "admin", the first
+// administrator, or one of the demo accounts; "" for a visitor.
+func newServerAs(t *testing.T, username string) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st := storetest.SQLite(t)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, st); err != nil {
-		t.Fatal(err)
-	}
+	ctx := storetest.Ctx()
 	hashOnce.Do(func() { adminHash, _ = auth.HashPassword(adminPassword) })
 	if _, err := st.CreateFirstUser(ctx, cunjing.User{Username: "admin", DisplayName: "管理员", PasswordHash: adminHash, Role: cunjing.RoleSystemAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(api.Deps{Areas: st, Units: st, Users: st, Ping: st.Ping,
+	if _, err := demo.Load(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	authn := authtest.Authenticator(st)
+	h := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Ping: st.Ping,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv := httptest.NewServer(h)
+	token := ""
+	switch username {
+	case "":
+	case "admin":
+		token = authtest.Login(t, authn, username, adminPassword)
+	default:
+		token = authtest.Login(t, authn, username, demo.AccountPassword)
+	}
+	srv := httptest.NewServer(authtest.As(authn, token, h))
 	t.Cleanup(srv.Close)
 	return srv, st
 }
@@ -103,7 +120,7 @@ func TestEveryRouteIsInTheOpenAPIDocumentAndBack(t *testing.T) {
 		if _, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]; !ok {
 			t.Errorf("route %s is missing from openapi.json", key)
 		}
-		if rt.Policy != api.Public && rt.Policy != api.Admin {
+		if rt.Policy == "" {
 			t.Errorf("route %s has no policy", key)
 		}
 	}
@@ -194,7 +211,7 @@ func TestPaginationWalksEveryVillageOnce(t *testing.T) {
 
 func TestUnitsCoveringAVillage(t *testing.T) {
 	srv, st := newServer(t)
-	villages, _, err := st.FindAreas(context.Background(), cunjing.AreaFilter{Under: "410423", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, Page: cunjing.Page{Limit: 1}})
+	villages, _, err := st.FindAreas(storetest.Ctx(), cunjing.AreaFilter{Under: "410423", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, Page: cunjing.Page{Limit: 1}})
 	if err != nil || len(villages) != 1 {
 		t.Fatal(err)
 	}
@@ -220,9 +237,8 @@ func TestUnitsCoveringAVillage(t *testing.T) {
 	}
 }
 
-// upload posts files as multipart/form-data, with the admin's credentials
-// when asAdmin.
-func upload(t *testing.T, srv *httptest.Server, asAdmin bool, files map[string]io.Reader) *http.Response {
+// upload posts files as multipart/form-data as the server's user.
+func upload(t *testing.T, srv *httptest.Server, files map[string]io.Reader) *http.Response {
 	t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
@@ -238,9 +254,6 @@ func upload(t *testing.T, srv *httptest.Server, asAdmin bool, files map[string]i
 	}()
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/areas/import", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if asAdmin {
-		req.SetBasicAuth("admin", adminPassword)
-	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -249,26 +262,31 @@ func upload(t *testing.T, srv *httptest.Server, asAdmin bool, files map[string]i
 	return resp
 }
 
-func TestImportNeedsAnAdmin(t *testing.T) {
-	srv, _ := newServer(t)
-	resp := upload(t, srv, false, map[string]io.Reader{"p.csv": strings.NewReader("code,name\n42,\"湖北省\"\n")})
-	if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") == "" {
-		t.Fatalf("status %d; want 401 with a WWW-Authenticate challenge", resp.StatusCode)
+func TestImportNeedsTheSystemAdministrator(t *testing.T) {
+	for user, want := range map[string]int{"": 401, "city": 403, "auditor": 403} {
+		srv, st := newServerAs(t, user)
+		resp := upload(t, srv, map[string]io.Reader{"p.csv": strings.NewReader("code,name\n42,\"湖北省\"\n")})
+		if resp.StatusCode != want {
+			t.Errorf("as %q: status %d; want %d", user, resp.StatusCode, want)
+		}
+		if _, err := st.AreaDetail(storetest.Ctx(), "42"); cunjing.ErrorCode(err) != cunjing.ENotFound {
+			t.Errorf("as %q the refused import was written", user)
+		}
 	}
 }
 
 func TestImportReportsBadLinesAndWritesNothing(t *testing.T) {
-	srv, st := newServer(t)
-	resp := upload(t, srv, true, map[string]io.Reader{"p.csv": strings.NewReader("code,name\n42,\"湖北省\"\n4x,\"坏\"\n")})
+	srv, st := newServerAs(t, "admin")
+	resp := upload(t, srv, map[string]io.Reader{"p.csv": strings.NewReader("code,name\n42,\"湖北省\"\n4x,\"坏\"\n")})
 	var e apiError
 	json.NewDecoder(resp.Body).Decode(&e)
 	if resp.StatusCode != 400 || e.Error.Total != 1 || len(e.Error.Problems) != 1 || e.Error.Problems[0].Line != 3 || e.Error.Problems[0].File != "p.csv" {
 		t.Fatalf("%d %+v; want 400 naming p.csv line 3", resp.StatusCode, e.Error)
 	}
-	if _, err := st.AreaDetail(context.Background(), "42"); cunjing.ErrorCode(err) != cunjing.ENotFound {
+	if _, err := st.AreaDetail(storetest.Ctx(), "42"); cunjing.ErrorCode(err) != cunjing.ENotFound {
 		t.Fatalf("the good line of a rejected file was imported: %v", err)
 	}
-	ok := upload(t, srv, true, map[string]io.Reader{"p.csv": strings.NewReader("code,name\n42,\"湖北省\"\n")})
+	ok := upload(t, srv, map[string]io.Reader{"p.csv": strings.NewReader("code,name\n42,\"湖北省\"\n")})
 	var result struct {
 		Added int `json:"added"`
 	}
@@ -279,9 +297,9 @@ func TestImportReportsBadLinesAndWritesNothing(t *testing.T) {
 }
 
 func TestOversizedUploadIs413(t *testing.T) {
-	srv, _ := newServer(t)
+	srv, _ := newServerAs(t, "admin")
 	big := io.MultiReader(strings.NewReader("code,name\n"), io.LimitReader(zeros{}, httpx.MaxUploadBody+1))
-	resp := upload(t, srv, true, map[string]io.Reader{"big.csv": big})
+	resp := upload(t, srv, map[string]io.Reader{"big.csv": big})
 	var e apiError
 	json.NewDecoder(resp.Body).Decode(&e)
 	if resp.StatusCode != 413 || e.Error.Code != "too_large" {

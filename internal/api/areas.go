@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"mime"
+	"net"
 	"net/http"
 	"slices"
 
@@ -118,7 +120,7 @@ func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
 	if len(files) == 0 {
 		return cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
 	}
-	report, err := a.Import(r.Context(), files...)
+	report, err := a.Import(importContext(r), files...)
 	if err != nil {
 		return err
 	}
@@ -129,4 +131,20 @@ func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
 		Encodings map[string]string `json:"encodings"`
 	}{report.Added, report.Renamed, report.Unchanged, report.Encodings})
 	return nil
+}
+
+// importContext is the request's context with the identity the import is
+// audited as.
+func importContext(r *http.Request) context.Context {
+	ctx := r.Context()
+	if cunjing.IdentityFrom(ctx) != nil {
+		return ctx
+	}
+	// Until sessions carry the identity: the administrator let through.
+	id := *cunjing.SystemIdentity
+	id.Username, id.RequestID = cunjing.FirstAdminName, httpx.RequestID(ctx)
+	if id.IP, _, _ = net.SplitHostPort(r.RemoteAddr); id.IP == "" {
+		id.IP = r.RemoteAddr
+	}
+	return cunjing.WithIdentity(ctx, &id)
 }

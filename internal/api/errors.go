@@ -18,6 +18,7 @@ var statusOf = map[string]int{
 	cunjing.EUnauthorized: http.StatusUnauthorized,
 	cunjing.EForbidden:    http.StatusForbidden,
 	cunjing.ETooLarge:     http.StatusRequestEntityTooLarge,
+	cunjing.ELocked:       http.StatusLocked,
 	cunjing.ERateLimited:  http.StatusTooManyRequests,
 	cunjing.EInternal:     http.StatusInternalServerError,
 }

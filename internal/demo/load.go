@@ -23,11 +23,13 @@ var divisionFiles embed.FS
 type Store interface {
 	cunjing.AreaService
 	cunjing.UnitService
+	CreateUser(ctx context.Context, u cunjing.User) error
 }
 
 // Load fills an empty database with the demo city: the real division codes
-// of Pingdingshan and a generated police organisation. It does nothing and
-// returns false when areas are already stored.
+// of Pingdingshan, a generated police organisation and one account per role
+// (see Accounts). It does nothing and returns false when areas are already
+// stored.
 func Load(ctx context.Context, st Store) (bool, error) {
 	existing, _, err := st.FindAreas(ctx, cunjing.AreaFilter{Page: cunjing.Page{Limit: 1}})
 	if err != nil {
@@ -43,10 +45,11 @@ func Load(ctx context.Context, st Store) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := st.CreateUnits(ctx, Units(areas, Seed)); err != nil {
+	units := Units(areas, Seed)
+	if err := st.CreateUnits(ctx, units); err != nil {
 		return false, fmt.Errorf("demo: create units: %w", err)
 	}
-	return true, nil
+	return true, createAccounts(ctx, st, units)
 }
 
 // DivisionFiles returns the embedded official division files of the city,

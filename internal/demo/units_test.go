@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -16,7 +15,7 @@ import (
 // fresh SQLite store and reads the tree back, as Load does.
 func loadAreas(t *testing.T) []cunjing.Area {
 	t.Helper()
-	ctx := context.Background()
+	ctx := storetest.Ctx()
 	st := storetest.SQLite(t)
 	if err := importDivisions(ctx, st); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package importer_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -33,7 +32,7 @@ func openFiles(t *testing.T, dir string, names ...string) []importer.File {
 
 func TestImportRealDivisions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		report, err := importer.ImportDivisions(ctx, s, openFiles(t, "../demo/data", realFiles...)...)
 		if err != nil {
 			t.Fatal(err)
@@ -63,7 +62,7 @@ func TestImportRealDivisions(t *testing.T) {
 }
 
 func TestImportGBKMatchesUTF8(t *testing.T) {
-	ctx := context.Background()
+	ctx := storetest.Ctx()
 	utf8Store, gbkStore := storetest.SQLite(t), storetest.SQLite(t)
 	top := realFiles[:4]
 	if _, err := importer.ImportDivisions(ctx, utf8Store, openFiles(t, "../demo/data", realFiles...)...); err != nil {
@@ -92,10 +91,10 @@ func TestImportGBKMatchesUTF8(t *testing.T) {
 func TestImportWithBOM(t *testing.T) {
 	s := storetest.SQLite(t)
 	body := "\xEF\xBB\xBFcode,name\n41,\"河南省\"\n"
-	if _, err := importer.ImportDivisions(context.Background(), s, importer.File{Name: "p.csv", Body: strings.NewReader(body)}); err != nil {
+	if _, err := importer.ImportDivisions(storetest.Ctx(), s, importer.File{Name: "p.csv", Body: strings.NewReader(body)}); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := s.AreaDetail(context.Background(), "41"); err != nil || d.Name != "河南省" {
+	if d, err := s.AreaDetail(storetest.Ctx(), "41"); err != nil || d.Name != "河南省" {
 		t.Fatalf("province = %+v, %v", d, err)
 	}
 }
@@ -119,7 +118,7 @@ func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			s := storetest.SQLite(t)
-			ctx := context.Background()
+			ctx := storetest.Ctx()
 			files := openFiles(t, "../demo/data", realFiles[:4]...)
 			files = append(files, importer.File{Name: "villages.csv", Body: strings.NewReader(header + good + c.line)})
 			_, err := importer.ImportDivisions(ctx, s, files...)
@@ -143,7 +142,7 @@ func TestImportListsManyProblemsUpToTheLimit(t *testing.T) {
 	for i := 0; i < 250; i++ {
 		b.WriteString("4x,\"坏\"\n")
 	}
-	_, err := importer.ImportDivisions(context.Background(), storetest.SQLite(t), importer.File{Name: "p.csv", Body: strings.NewReader(b.String())})
+	_, err := importer.ImportDivisions(storetest.Ctx(), storetest.SQLite(t), importer.File{Name: "p.csv", Body: strings.NewReader(b.String())})
 	var problems *importer.Problems
 	if !errors.As(err, &problems) || problems.Total != 250 || len(problems.Listed) != importer.MaxListedProblems || problems.Listed[99].Line != 101 {
 		t.Fatalf("err = %v; want 250 problems, the first 100 listed with their lines", err)
@@ -152,7 +151,7 @@ func TestImportListsManyProblemsUpToTheLimit(t *testing.T) {
 
 func TestImportRejectsUnknownHeaderAndEmptyFile(t *testing.T) {
 	for name, body := range map[string]string{"unknown header": "编码,名称\n41,河南省\n", "empty": ""} {
-		_, err := importer.ImportDivisions(context.Background(), storetest.SQLite(t), importer.File{Name: "x.csv", Body: strings.NewReader(body)})
+		_, err := importer.ImportDivisions(storetest.Ctx(), storetest.SQLite(t), importer.File{Name: "x.csv", Body: strings.NewReader(body)})
 		var problems *importer.Problems
 		if !errors.As(err, &problems) || problems.Listed[0].Line != 1 {
 			t.Errorf("%s: err = %v; want a problem on line 1", name, err)

@@ -2,7 +2,6 @@ package importer_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"testing"
 
@@ -24,7 +23,7 @@ func FuzzImportDivisions(f *testing.F) {
 	}
 	st := storetest.SQLite(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		_, err := importer.ImportDivisions(context.Background(), st, importer.File{Name: "f.csv", Body: bytes.NewReader(body)})
+		_, err := importer.ImportDivisions(storetest.Ctx(), st, importer.File{Name: "f.csv", Body: bytes.NewReader(body)})
 		var problems *importer.Problems
 		if errors.As(err, &problems) {
 			for _, p := range problems.Listed {

@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -10,6 +9,7 @@ import (
 	"cunjing/internal/demo"
 	"cunjing/internal/importer"
 	"cunjing/internal/store"
+	"cunjing/internal/store/storetest"
 )
 
 // BenchmarkImportNationalDivisions imports a national-size division tree
@@ -24,7 +24,7 @@ func BenchmarkImportNationalDivisions(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := storetest.Ctx()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		st, err := store.Open(ctx, filepath.Join(dir, "db", string(rune('a'+i)), "cunjing.db"))

@@ -17,8 +17,8 @@ const areaColumns = "code, name, level, kind, COALESCE(parent_code, ''), lng, la
 
 // AreaDetail returns the area with its ancestors and its counts by level.
 func (s *Store) AreaDetail(ctx context.Context, code string) (*cunjing.AreaDetail, error) {
-	if !cunjing.ValidAreaCode(code) {
-		return nil, cunjing.Errorf(cunjing.ENotFound, "area %s not found", code)
+	if err := checkAreaInScope(ctx, code); err != nil {
+		return nil, err
 	}
 	chain := append(cunjing.AncestorCodes(code), code)
 	areas, err := s.areasByCode(ctx, chain)
@@ -26,7 +26,7 @@ func (s *Store) AreaDetail(ctx context.Context, code string) (*cunjing.AreaDetai
 		return nil, err
 	}
 	if len(areas) == 0 || areas[len(areas)-1].Code != code {
-		return nil, cunjing.Errorf(cunjing.ENotFound, "area %s not found", code)
+		return nil, cunjing.Errorf(cunjing.ENotFound, "area not found")
 	}
 	counts, err := s.CountAreas(ctx, code)
 	if err != nil {
@@ -41,9 +41,25 @@ func (s *Store) areasByCode(ctx context.Context, codes []string) ([]cunjing.Area
 	return s.queryAreas(ctx, query, anySlice(codes)...)
 }
 
+// checkAreaInScope answers not found for a malformed code or one outside
+// the scope of ctx, exactly as for a code that does not exist.
+func checkAreaInScope(ctx context.Context, code string) error {
+	scope, err := scopeOf(ctx)
+	if err != nil {
+		return err
+	}
+	if !cunjing.ValidAreaCode(code) || !scope.Covers(code) {
+		return cunjing.Errorf(cunjing.ENotFound, "area not found")
+	}
+	return nil
+}
+
 // CountAreas counts the areas strictly below code by level and kind.
 func (s *Store) CountAreas(ctx context.Context, code string) (cunjing.AreaCounts, error) {
 	counts := cunjing.AreaCounts{ByLevel: map[cunjing.Level]int{}}
+	if err := checkAreaInScope(ctx, code); err != nil {
+		return counts, err
+	}
 	rows, err := s.read.QueryContext(ctx, s.dialect.q(
 		"SELECT level, kind, COUNT(*) FROM areas WHERE code > ? AND code < ? GROUP BY level, kind"),
 		code, code+cunjing.CodeUpperBound)
@@ -71,8 +87,11 @@ func (s *Store) CountAreas(ctx context.Context, code string) (cunjing.AreaCounts
 // ChildAreas returns the children of code, each with the number of towns,
 // villages and communities under it.
 func (s *Store) ChildAreas(ctx context.Context, code string) ([]cunjing.ChildArea, error) {
+	if err := checkAreaInScope(ctx, code); err != nil {
+		return nil, err
+	}
 	if found, err := s.areasByCode(ctx, []string{code}); err != nil || len(found) == 0 {
-		return nil, cmp.Or(err, error(cunjing.Errorf(cunjing.ENotFound, "area %s not found", code)))
+		return nil, cmp.Or(err, error(cunjing.Errorf(cunjing.ENotFound, "area not found")))
 	}
 	areas, err := s.queryAreas(ctx, "SELECT "+areaColumns+" FROM areas WHERE parent_code = ? ORDER BY code", code)
 	if err != nil {
@@ -127,6 +146,9 @@ func (s *Store) addChildCounts(ctx context.Context, code string, childLen int, i
 func (s *Store) FindAreas(ctx context.Context, f cunjing.AreaFilter) ([]cunjing.Area, string, error) {
 	page := f.Page.Normalized()
 	var l listQuery
+	if err := l.addScope(inScope(ctx, "code")); err != nil {
+		return nil, "", err
+	}
 	if f.Parent != "" {
 		l.add("parent_code = ?", f.Parent)
 	}
@@ -156,13 +178,17 @@ func (s *Store) FindAreas(ctx context.Context, f cunjing.AreaFilter) ([]cunjing.
 
 // ExistingAreaCodes returns the set of codes among codes that exist.
 func (s *Store) ExistingAreaCodes(ctx context.Context, codes []string) (map[string]bool, error) {
+	scope, err := scopeOf(ctx)
+	if err != nil {
+		return nil, err
+	}
 	names, err := areaNames(ctx, s.read, s.dialect, codes)
 	if err != nil {
 		return nil, err
 	}
 	found := make(map[string]bool, len(names))
 	for code := range names {
-		found[code] = true
+		found[code] = scope.Covers(code)
 	}
 	return found, nil
 }

@@ -17,7 +17,8 @@ const areaInsertColumns = 10
 // ImportAreas inserts new areas and renames changed ones in one transaction,
 // holding only one batch in memory, so that a national file streams through.
 // The sequence must give parents before children: an area whose parent is
-// neither stored nor given earlier fails the whole import as invalid.
+// neither stored nor given earlier fails the whole import as invalid. The
+// import is audited in the same transaction.
 func (s *Store) ImportAreas(ctx context.Context, areas iter.Seq[cunjing.Area]) (cunjing.ImportResult, error) {
 	var result cunjing.ImportResult
 	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
@@ -39,7 +40,8 @@ func (s *Store) ImportAreas(ctx context.Context, areas iter.Seq[cunjing.Area]) (
 			return err
 		}
 		result = imp.result
-		return nil
+		return s.auditTx(ctx, tx, cunjing.ActionImportDivisions, fmt.Sprintf("added %d, renamed %d, unchanged %d",
+			result.Added, result.Renamed, result.Unchanged), cunjing.ResultOK, "")
 	})
 	if err != nil {
 		return cunjing.ImportResult{}, err

@@ -31,7 +31,7 @@ func fixtureTree() []cunjing.Area {
 
 func loadFixture(t *testing.T, s *store.Store) {
 	t.Helper()
-	if _, err := s.ImportAreas(context.Background(), slices.Values(fixtureTree())); err != nil {
+	if _, err := s.ImportAreas(storetest.Ctx(), slices.Values(fixtureTree())); err != nil {
 		t.Fatalf("import fixture: %v", err)
 	}
 }
@@ -51,7 +51,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 
 func TestImportAreasAddsThenRenames(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		first, err := s.ImportAreas(ctx, slices.Values(fixtureTree()))
 		if err != nil || first.Added != 11 || first.Renamed != 0 {
 			t.Fatalf("first import = %+v, %v; want 11 added", first, err)
@@ -75,7 +75,7 @@ func TestImportAreasAddsThenRenames(t *testing.T) {
 
 func TestImportAreasWithUnknownParentWritesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		areas := append(fixtureTree(), cunjing.Area{Code: "410423999001", Name: "孤村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410423999"})
 		_, err := s.ImportAreas(ctx, slices.Values(areas))
 		if cunjing.ErrorCode(err) != cunjing.EInvalid {
@@ -90,7 +90,7 @@ func TestImportAreasWithUnknownParentWritesNothing(t *testing.T) {
 func TestAreaDetailHasAncestorsAndCounts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		loadFixture(t, s)
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		d, err := s.AreaDetail(ctx, "410423100203")
 		if err != nil {
 			t.Fatal(err)
@@ -120,14 +120,14 @@ func TestAreaDetailHasAncestorsAndCounts(t *testing.T) {
 func TestChildAreasCountWhatIsBelow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		loadFixture(t, s)
-		children, err := s.ChildAreas(context.Background(), "410423")
+		children, err := s.ChildAreas(storetest.Ctx(), "410423")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(children) != 2 || children[0].Name != "鲁阳街道" || children[0].Villages != 5 || children[0].Communities != 1 || children[1].Villages != 0 {
 			t.Fatalf("children = %+v", children)
 		}
-		city, err := s.ChildAreas(context.Background(), "4104")
+		city, err := s.ChildAreas(storetest.Ctx(), "4104")
 		if err != nil || len(city) != 1 || city[0].Towns != 2 || city[0].Villages != 5 {
 			t.Fatalf("city children = %+v, %v; want one county with 2 towns and 5 villages", city, err)
 		}
@@ -137,7 +137,7 @@ func TestChildAreasCountWhatIsBelow(t *testing.T) {
 func TestFindAreasFiltersAndPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		loadFixture(t, s)
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		found, _, err := s.FindAreas(ctx, cunjing.AreaFilter{Under: "410423", Level: cunjing.LevelVillage, Query: "张庄3"})
 		if err != nil || len(found) != 1 || found[0].Code != "410423100203" {
 			t.Fatalf("name filter = %+v, %v", found, err)
@@ -176,7 +176,7 @@ func TestFindAreasFiltersAndPages(t *testing.T) {
 
 func TestAreaNamesOutsideTheBMPRoundTrip(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		areas := fixtureTree()
 		areas[5].Name = "𠈌家社区居民委员会"
 		if _, err := s.ImportAreas(ctx, slices.Values(areas)); err != nil {

@@ -20,21 +20,34 @@ func (l *listQuery) add(cond string, args ...any) {
 	l.args = append(l.args, args...)
 }
 
+// addScope adds the scope condition made by inScope or unitInScope.
+func (l *listQuery) addScope(cond string, args []any, err error) error {
+	if err == nil && cond != "" {
+		l.add(cond, args...)
+	}
+	return err
+}
+
 // sql returns selectFrom with the conditions, the cursor of page and the
-// order and limit appended.
+// order by code and limit appended.
 func (l *listQuery) sql(selectFrom string, page cunjing.Page) (string, error) {
+	return l.sqlBy("code", selectFrom, page)
+}
+
+// sqlBy is sql ordered by another unique text column.
+func (l *listQuery) sqlBy(key, selectFrom string, page cunjing.Page) (string, error) {
 	if page.Cursor != "" {
 		after, err := decodeCursor(page.Cursor)
 		if err != nil {
 			return "", err
 		}
-		l.add("code > ?", after)
+		l.add(key+" > ?", after)
 	}
 	query := selectFrom
 	if len(l.where) > 0 {
 		query += " WHERE " + strings.Join(l.where, " AND ")
 	}
-	return query + fmt.Sprintf(" ORDER BY code LIMIT %d", page.Limit+1), nil
+	return query + fmt.Sprintf(" ORDER BY %s LIMIT %d", key, page.Limit+1), nil
 }
 
 // cut trims rows fetched by a listQuery to the page and returns the cursor

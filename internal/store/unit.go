@@ -18,12 +18,20 @@ const unitColumns = "code, name, kind, COALESCE(parent_code, ''), address, phone
 // UnitDetail returns the unit with its jurisdiction, ancestors and the
 // number of units of each kind below it.
 func (s *Store) UnitDetail(ctx context.Context, code string) (*cunjing.UnitDetail, error) {
-	units, paths, err := s.queryUnits(ctx, "SELECT "+unitColumns+" FROM units WHERE code = ?", code)
+	visible, args, err := unitInScope(ctx, "code")
+	if err != nil {
+		return nil, err
+	}
+	query := "SELECT " + unitColumns + " FROM units WHERE code = ?"
+	if visible != "" {
+		query += " AND " + visible
+	}
+	units, paths, err := s.queryUnits(ctx, query, append([]any{code}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	if len(units) == 0 {
-		return nil, cunjing.Errorf(cunjing.ENotFound, "unit %s not found", code)
+		return nil, cunjing.Errorf(cunjing.ENotFound, "unit not found")
 	}
 	chain := strings.Split(strings.Trim(paths[0], "/"), "/")
 	ancestors, _, err := s.queryUnits(ctx, "SELECT "+unitColumns+" FROM units WHERE code IN ("+
@@ -35,16 +43,21 @@ func (s *Store) UnitDetail(ctx context.Context, code string) (*cunjing.UnitDetai
 	if err := s.loadJurisdictions(ctx, all); err != nil {
 		return nil, err
 	}
-	counts, err := s.countUnitsUnder(ctx, paths[0])
+	counts, err := s.countUnitsUnder(ctx, paths[0], visible, args)
 	if err != nil {
 		return nil, err
 	}
 	return &cunjing.UnitDetail{Unit: all[len(all)-1], Ancestors: all[:len(all)-1], Counts: counts}, nil
 }
 
-func (s *Store) countUnitsUnder(ctx context.Context, path string) (map[cunjing.UnitKind]int, error) {
-	rows, err := s.read.QueryContext(ctx, s.dialect.q("SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ? GROUP BY kind"),
-		path, path+cunjing.CodeUpperBound)
+// countUnitsUnder counts the units below path that meet the scope
+// condition visible (with its args), by kind.
+func (s *Store) countUnitsUnder(ctx context.Context, path, visible string, args []any) (map[cunjing.UnitKind]int, error) {
+	query := "SELECT kind, COUNT(*) FROM units WHERE path > ? AND path < ?"
+	if visible != "" {
+		query += " AND " + visible
+	}
+	rows, err := s.read.QueryContext(ctx, s.dialect.q(query+" GROUP BY kind"), append([]any{path, path + cunjing.CodeUpperBound}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count units: %w", err)
 	}
@@ -66,6 +79,9 @@ func (s *Store) countUnitsUnder(ctx context.Context, path string) (map[cunjing.U
 func (s *Store) FindUnits(ctx context.Context, f cunjing.UnitFilter) ([]cunjing.Unit, string, error) {
 	page := f.Page.Normalized()
 	var l listQuery
+	if err := l.addScope(unitInScope(ctx, "code")); err != nil {
+		return nil, "", err
+	}
 	if f.Parent != "" {
 		l.add("parent_code = ?", f.Parent)
 	}
@@ -99,7 +115,8 @@ func (s *Store) FindUnits(ctx context.Context, f cunjing.UnitFilter) ([]cunjing.
 
 // CreateUnits adds units in one transaction. Each unit's parent must be
 // stored or come earlier in the list, and its jurisdiction must name
-// existing areas inside the parent's jurisdiction.
+// existing areas inside the parent's jurisdiction. Each unit is audited in
+// the same transaction.
 func (s *Store) CreateUnits(ctx context.Context, units []cunjing.Unit) error {
 	for i := range units {
 		if err := units[i].Validate(); err != nil {
@@ -122,7 +139,7 @@ func (s *Store) CreateUnits(ctx context.Context, units []cunjing.Unit) error {
 			}
 			known[u.Code] = unitNode{path: path, jurisdiction: u.Jurisdiction}
 		}
-		return nil
+		return s.auditUnits(ctx, tx, units)
 	})
 }
 
@@ -187,9 +204,13 @@ func (s *Store) checkAreasExist(ctx context.Context, tx *sql.Tx, units []cunjing
 	if err != nil {
 		return err
 	}
+	scope, err := scopeOf(ctx)
+	if err != nil {
+		return err
+	}
 	for _, u := range units {
 		for _, code := range u.Jurisdiction {
-			if _, ok := names[code]; !ok {
+			if _, ok := names[code]; !ok || !scope.Covers(code) {
 				return &cunjing.Error{Code: cunjing.EInvalid, Message: fmt.Sprintf("unit %s: area %s does not exist", u.Code, code),
 					Fields: map[string]string{"jurisdiction": "unknown area " + code}}
 			}

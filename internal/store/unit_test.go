@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"testing"
 
 	"cunjing"
@@ -23,7 +22,7 @@ func fixtureUnits() []cunjing.Unit {
 func loadUnits(t *testing.T, s *store.Store) {
 	t.Helper()
 	loadFixture(t, s)
-	if err := s.CreateUnits(context.Background(), fixtureUnits()); err != nil {
+	if err := s.CreateUnits(storetest.Ctx(), fixtureUnits()); err != nil {
 		t.Fatalf("create units: %v", err)
 	}
 }
@@ -31,7 +30,7 @@ func loadUnits(t *testing.T, s *store.Store) {
 func TestUnitDetailHasAncestorsJurisdictionAndCounts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		loadUnits(t, s)
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		d, err := s.UnitDetail(ctx, "410423510101")
 		if err != nil {
 			t.Fatal(err)
@@ -58,7 +57,7 @@ func TestUnitDetailHasAncestorsJurisdictionAndCounts(t *testing.T) {
 func TestFindUnitsByAreaUnitAndName(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		loadUnits(t, s)
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		covering, _, err := s.FindUnits(ctx, cunjing.UnitFilter{Area: "410423100202"})
 		if err != nil {
 			t.Fatal(err)
@@ -88,7 +87,7 @@ func TestFindUnitsByAreaUnitAndName(t *testing.T) {
 func TestCreateUnitsRefusesBadJurisdictions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		loadUnits(t, s)
-		ctx := context.Background()
+		ctx := storetest.Ctx()
 		cases := map[string]struct {
 			unit cunjing.Unit
 			code string

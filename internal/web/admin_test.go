@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -13,28 +12,17 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"cunjing"
-	"cunjing/internal/auth"
 	"cunjing/internal/httpx"
 	"cunjing/internal/store"
 	"cunjing/internal/store/storetest"
 )
 
-const adminPassword = "村警-test-password"
-
-// adminUI serves the UI over an empty store whose only account is the
+// adminUI serves the UI over an empty store to its only account, the
 // system administrator.
 func adminUI(t *testing.T) (http.Handler, *store.Store) {
 	t.Helper()
-	st := storetest.SQLite(t)
-	hash, err := auth.HashPassword(adminPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := cunjing.User{Username: cunjing.FirstAdminName, DisplayName: "管理员", PasswordHash: hash, Role: cunjing.RoleSystemAdmin}
-	if _, err := st.CreateFirstUser(context.Background(), admin); err != nil {
-		t.Fatal(err)
-	}
-	return newTestUI(t, st), st
+	st := newStore(t)
+	return newTestUI(t, st, cunjing.FirstAdminName), st
 }
 
 // csvFile is a file to upload.
@@ -59,28 +47,26 @@ func postFiles(t *testing.T, h http.Handler, files ...csvFile) (*http.Response, 
 	mw.Close()
 	r := httptest.NewRequest(http.MethodPost, "/admin/divisions", &body)
 	r.Header.Set("Content-Type", mw.FormDataContentType())
-	r.SetBasicAuth(cunjing.FirstAdminName, adminPassword)
 	return serve(t, h, r)
 }
 
 func TestImportNeedsTheAdministrator(t *testing.T) {
-	h, _ := adminUI(t)
-	res, body := get(t, h, "/admin/divisions")
-	wantStatus(t, res, http.StatusUnauthorized)
-	if !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Basic ") {
-		t.Errorf("WWW-Authenticate = %q, want a Basic challenge", res.Header.Get("WWW-Authenticate"))
+	visitor, _ := demoUIAs(t, "")
+	res, _ := get(t, visitor, "/admin/divisions")
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/login?next=%2Fadmin%2Fdivisions" {
+		t.Errorf("a visitor is sent to %q; want the login page", loc)
 	}
-	wantContains(t, "401 page", body, "<h1>需要管理员登录</h1>")
 
-	r := httptest.NewRequest(http.MethodPost, "/admin/divisions?lang=en", strings.NewReader("x"))
-	r.SetBasicAuth(cunjing.FirstAdminName, "wrong")
-	res, body = serve(t, h, r)
-	wantStatus(t, res, http.StatusUnauthorized)
-	wantContains(t, "English 401 page", body, "<h1>Administrator sign-in required</h1>")
+	city, _ := demoUIAs(t, "city")
+	res, body := get(t, city, "/admin/divisions")
+	wantStatus(t, res, http.StatusForbidden)
+	wantContains(t, "403 page", body, "<h1>无权访问</h1>")
+	res, _ = serve(t, city, httptest.NewRequest(http.MethodPost, "/admin/divisions?lang=en", strings.NewReader("x")))
+	wantStatus(t, res, http.StatusForbidden)
 
-	r = httptest.NewRequest(http.MethodGet, "/admin/divisions", nil)
-	r.SetBasicAuth(cunjing.FirstAdminName, adminPassword)
-	res, body = serve(t, h, r)
+	admin, _ := adminUI(t)
+	res, body = get(t, admin, "/admin/divisions")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, "import form", body, `enctype="multipart/form-data"`, `name="files"`, "multiple", "streetCode", "GBK")
 }
@@ -96,7 +82,7 @@ func TestImportWithABadLineWritesNothing(t *testing.T) {
 	problems := between(body, "<tbody>", "</tbody>")
 	wantContains(t, "bad lines", problems, "provinces-gbk.csv", `data-label="行号">3</td>`, "has a character that is not a digit")
 	wantContains(t, "import page", body, "共 1 行有误，未导入任何数据。")
-	if _, err := st.AreaDetail(context.Background(), "42"); cunjing.ErrorCode(err) != cunjing.ENotFound {
+	if _, err := st.AreaDetail(storetest.Ctx(), "42"); cunjing.ErrorCode(err) != cunjing.ENotFound {
 		t.Errorf("after a failed import, area 42: err %v, want not found", err)
 	}
 }
@@ -108,7 +94,7 @@ func TestImportAddsAProvince(t *testing.T) {
 	report := between(body, `<section class="notice notice-ok"`, "</section>")
 	wantContains(t, "report", report, "<dt>新增</dt><dd>1</dd>", "<dt>更名</dt><dd>0</dd>", "<dt>未变</dt><dd>0</dd>",
 		`<td class="name">42-provinces.csv</td><td data-label="编码">UTF-8</td>`)
-	if a, err := st.AreaDetail(context.Background(), "42"); err != nil || a.Name != "湖北省" {
+	if a, err := st.AreaDetail(storetest.Ctx(), "42"); err != nil || a.Name != "湖北省" {
 		t.Errorf("after the import, area 42 = %v, %v; want 湖北省", a, err)
 	}
 }
@@ -130,7 +116,6 @@ func TestImportOverTheLimit(t *testing.T) {
 	)
 	r := httptest.NewRequest(http.MethodPost, "/admin/divisions", body)
 	r.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
-	r.SetBasicAuth(cunjing.FirstAdminName, adminPassword)
 	res, page := serve(t, h, r)
 	wantStatus(t, res, http.StatusRequestEntityTooLarge)
 	wantContains(t, "413 page", page, "<h1>上传内容太大</h1>")

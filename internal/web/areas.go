@@ -91,9 +91,13 @@ func (u *ui) topArea(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, http.StatusOK, "areas", tops)
 }
 
-// topAreas returns the provinces, descending while there is exactly one
-// area at a level: 河南省 with only 平顶山市 gives 平顶山市.
+// topAreas returns the areas of the caller's scope, or for a scope of
+// everything the provinces, descending while there is exactly one area at a
+// level: 河南省 with only 平顶山市 gives 平顶山市.
 func (u *ui) topAreas(ctx context.Context) ([]cunjing.Area, error) {
+	if scope := cunjing.IdentityFrom(ctx).Scope; !scope.All {
+		return u.scopeAreas(ctx, scope)
+	}
 	areas, _, err := u.Areas.FindAreas(ctx, cunjing.AreaFilter{Level: cunjing.LevelProvince, Page: cunjing.Page{Limit: cunjing.MaxPageLimit}})
 	if err != nil {
 		return nil, fmt.Errorf("web: top areas: %w", err)
@@ -107,6 +111,19 @@ func (u *ui) topAreas(ctx context.Context) ([]cunjing.Area, error) {
 			break
 		}
 		areas = children
+	}
+	return areas, nil
+}
+
+// scopeAreas returns the areas a scope is made of.
+func (u *ui) scopeAreas(ctx context.Context, scope cunjing.Scope) ([]cunjing.Area, error) {
+	var areas []cunjing.Area
+	for _, code := range scope.Prefixes {
+		d, err := u.Areas.AreaDetail(ctx, code)
+		if err != nil {
+			return nil, fmt.Errorf("web: top areas: %w", err)
+		}
+		areas = append(areas, d.Area)
 	}
 	return areas, nil
 }

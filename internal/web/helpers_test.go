@@ -9,19 +9,27 @@ import (
 	"strings"
 	"testing"
 
+	"cunjing"
+	"cunjing/internal/auth"
+	"cunjing/internal/auth/authtest"
 	"cunjing/internal/demo"
 	"cunjing/internal/importer"
 	"cunjing/internal/store"
 	"cunjing/internal/store/storetest"
 )
 
-// newTestUI serves the UI over a real SQLite store.
-func newTestUI(t *testing.T, st *store.Store) http.Handler {
+// adminPassword is the first administrator's password in these tests.
+const adminPassword = "村警-test-password"
+
+// newTestUI serves the UI over a real SQLite store to a logged-in user:
+// "admin", a demo account, or "" for a visitor.
+func newTestUI(t *testing.T, st *store.Store, username string) http.Handler {
 	t.Helper()
+	authn := authtest.Authenticator(st)
 	h, err := New(Deps{
+		Auth:  authn,
 		Areas: st,
 		Units: st,
-		Users: st,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},
@@ -30,18 +38,46 @@ func newTestUI(t *testing.T, st *store.Store) http.Handler {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return h
+	token := ""
+	switch username {
+	case "":
+	case cunjing.FirstAdminName:
+		token = authtest.Login(t, authn, username, adminPassword)
+	default:
+		token = authtest.Login(t, authn, username, demo.AccountPassword)
+	}
+	return authtest.As(authn, token, h)
 }
 
-// demoUI serves the UI over the demo city: the real Pingdingshan divisions
-// and the generated police force.
-func demoUI(t *testing.T) (http.Handler, *store.Store) {
+// newStore returns a store whose first account is the system administrator.
+func newStore(t *testing.T) *store.Store {
 	t.Helper()
 	st := storetest.SQLite(t)
-	if _, err := demo.Load(context.Background(), st); err != nil {
+	hash, err := auth.HashPassword(adminPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := cunjing.User{Username: cunjing.FirstAdminName, DisplayName: "管理员", PasswordHash: hash, Role: cunjing.RoleSystemAdmin}
+	if _, err := st.CreateFirstUser(storetest.Ctx(), admin); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// demoUI serves the UI over the demo city — the real Pingdingshan divisions,
+// the generated police force and its accounts — to the city administrator.
+func demoUI(t *testing.T) (http.Handler, *store.Store) {
+	return demoUIAs(t, "city")
+}
+
+// demoUIAs serves the demo city to the given user.
+func demoUIAs(t *testing.T, username string) (http.Handler, *store.Store) {
+	t.Helper()
+	st := newStore(t)
+	if _, err := demo.Load(storetest.Ctx(), st); err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
-	return newTestUI(t, st), st
+	return newTestUI(t, st, username), st
 }
 
 // get sends a GET with the given header lines ("Name: value") and returns

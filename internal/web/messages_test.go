@@ -3,6 +3,8 @@ package web
 import (
 	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -40,6 +42,9 @@ func usedKeys(t *testing.T) map[string]bool {
 		for _, m := range literal.FindAllStringSubmatch(src, -1) {
 			keys[m[1]] = true
 		}
+	}
+	for key := range goKeys(t) {
+		keys[key] = true
 	}
 	for _, item := range nav {
 		keys[item.Key] = true
@@ -140,4 +145,29 @@ func TestTemplatesKeepToTheContentSecurityPolicy(t *testing.T) {
 			}
 		}
 	}
+}
+
+// goKeys returns the message keys written as literals in the package's Go
+// code, such as the errors of the login page: "login.wrong".
+func goKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	literal := regexp.MustCompile(`"((?:login|mfa|password)\.[a-z_]+)"`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+			keys[m[1]] = true
+		}
+	}
+	return keys
 }

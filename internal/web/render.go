@@ -85,6 +85,7 @@ func telURL(phone string) template.URL {
 // view is what every page template gets: the frame of the page and, in
 // Data, what the page shows.
 type view struct {
+	User   string // the user name, "" for a visitor
 	Lang   string
 	Nav    []navLink
 	LangZH string // this page in Chinese
@@ -93,13 +94,18 @@ type view struct {
 }
 
 func newView(r *http.Request, data any) view {
-	return view{
+	id := cunjing.IdentityFrom(r.Context())
+	v := view{
 		Lang:   langFrom(r.Context()),
-		Nav:    navFor(r.URL.Path),
+		Nav:    navFor(id, r.URL.Path),
 		LangZH: withQuery(r.URL, "lang", "zh"),
 		LangEN: withQuery(r.URL, "lang", "en"),
 		Data:   data,
 	}
+	if id != nil {
+		v.User = id.Username
+	}
+	return v
 }
 
 // withQuery returns the path and query of u with key set to value.
@@ -144,6 +150,7 @@ type errorPage struct {
 var errorPages = map[int]errorPage{
 	http.StatusBadRequest:            {http.StatusBadRequest, "error.bad_request.title", "error.bad_request.text"},
 	http.StatusUnauthorized:          {http.StatusUnauthorized, "error.unauthorized.title", "error.unauthorized.text"},
+	http.StatusForbidden:             {http.StatusForbidden, "error.forbidden.title", "error.forbidden.text"},
 	http.StatusNotFound:              {http.StatusNotFound, "error.not_found.title", "error.not_found.text"},
 	http.StatusRequestEntityTooLarge: {http.StatusRequestEntityTooLarge, "error.too_large.title", "error.too_large.text"},
 	http.StatusInternalServerError:   {http.StatusInternalServerError, "error.internal.title", "error.internal.text"},

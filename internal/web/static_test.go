@@ -13,8 +13,8 @@ import (
 )
 
 func TestHtmxIsVendoredAndServed(t *testing.T) {
-	h := newTestUI(t, storetest.SQLite(t))
-	_, page := get(t, h, "/")
+	h := newTestUI(t, storetest.SQLite(t), "")
+	_, page := get(t, h, "/login")
 	wantContains(t, "layout", page, `<meta name="htmx-config" content='{"includeIndicatorStyles":false}'>`)
 	src := regexp.MustCompile(`<script src="(/static/vendor/htmx\.min\.js\?v=[0-9a-f]+)" defer></script>`).FindStringSubmatch(page)
 	if src == nil {
@@ -47,8 +47,8 @@ func TestHtmxIsVendoredAndServed(t *testing.T) {
 }
 
 func TestStaticFiles(t *testing.T) {
-	h := newTestUI(t, storetest.SQLite(t))
-	_, page := get(t, h, "/")
+	h := newTestUI(t, storetest.SQLite(t), "")
+	_, page := get(t, h, "/login")
 	css := regexp.MustCompile(`<link rel="stylesheet" href="(/static/app\.css\?v=[0-9a-f]+)">`).FindStringSubmatch(page)
 	if css == nil {
 		t.Fatal("the layout does not link app.css with a version")

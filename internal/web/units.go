@@ -59,9 +59,17 @@ func (u *ui) topUnit(w http.ResponseWriter, r *http.Request) {
 	u.render(w, r, http.StatusOK, "units", roots)
 }
 
-// rootUnits returns the units without a parent. Only bureaus head the org
-// tree, so it reads the bureaus, a few hundred at most, rather than every unit.
+// rootUnits returns the caller's own unit, or for an account without one
+// the units without a parent: only bureaus head the org tree, so it reads the
+// bureaus, a few hundred at most, rather than every unit.
 func (u *ui) rootUnits(ctx context.Context) ([]cunjing.Unit, error) {
+	if code := cunjing.IdentityFrom(ctx).UnitCode; code != "" {
+		d, err := u.Units.UnitDetail(ctx, code)
+		if err != nil {
+			return nil, fmt.Errorf("web: top units: %w", err)
+		}
+		return []cunjing.Unit{d.Unit}, nil
+	}
 	var roots []cunjing.Unit
 	page := cunjing.Page{Limit: cunjing.MaxPageLimit}
 	for {

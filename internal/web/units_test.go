@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -40,7 +39,7 @@ func TestCityBureauPage(t *testing.T) {
 
 func TestStationPageHasItsAncestorsAndTowns(t *testing.T) {
 	h, st := demoUI(t)
-	stations, _, err := st.FindUnits(context.Background(), cunjing.UnitFilter{Parent: "410423000000", Kind: cunjing.UnitStation, Page: cunjing.Page{Limit: 1}})
+	stations, _, err := st.FindUnits(storetest.Ctx(), cunjing.UnitFilter{Parent: "410423000000", Kind: cunjing.UnitStation, Page: cunjing.Page{Limit: 1}})
 	if err != nil || len(stations) == 0 {
 		t.Fatalf("no station under 鲁山县公安局: %v", err)
 	}
@@ -52,7 +51,7 @@ func TestStationPageHasItsAncestorsAndTowns(t *testing.T) {
 	wantContains(t, "station", body, `<span class="badge badge-station">派出所</span>`, `href="tel:`+station.Phone+`"`)
 	panel := between(body, "<aside", "</aside>")
 	for _, code := range station.Jurisdiction {
-		town, err := st.AreaDetail(context.Background(), code)
+		town, err := st.AreaDetail(storetest.Ctx(), code)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,8 +60,8 @@ func TestStationPageHasItsAncestorsAndTowns(t *testing.T) {
 }
 
 func TestUnitChildrenArePaged(t *testing.T) {
-	ctx := context.Background()
-	st := storetest.SQLite(t)
+	ctx := storetest.Ctx()
+	st := newStore(t)
 	if _, err := importer.ImportDivisions(ctx, st, importer.File{Name: "p.csv", Body: strings.NewReader("code,name\n41,河南省\n")}); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +73,7 @@ func TestUnitChildrenArePaged(t *testing.T) {
 	if err := st.CreateUnits(ctx, units); err != nil {
 		t.Fatal(err)
 	}
-	h := newTestUI(t, st)
+	h := newTestUI(t, st, cunjing.FirstAdminName)
 
 	res, body := get(t, h, "/units/410000000000")
 	wantStatus(t, res, http.StatusOK)
@@ -115,7 +114,7 @@ func TestHomeShowsTheCityFigures(t *testing.T) {
 }
 
 func TestUnitsWithoutData(t *testing.T) {
-	h := newTestUI(t, storetest.SQLite(t))
+	h := newTestUI(t, newStore(t), cunjing.FirstAdminName)
 	res, body := get(t, h, "/units")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, "/units with no units", body, "<h2>还没有警务机构</h2>")

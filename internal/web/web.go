@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"cunjing"
@@ -20,7 +21,7 @@ import (
 type Deps struct {
 	Areas  cunjing.AreaService
 	Units  cunjing.UnitService
-	Users  cunjing.UserService // for the admin guard (auth.RequireAdmin)
+	Auth   *auth.Authenticator
 	Import func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
 	Logger *slog.Logger
 }
@@ -29,7 +30,9 @@ type Deps struct {
 type navItem struct {
 	Key   string // message key of the label
 	Path  string
-	Admin bool // asks for an administrator's credentials
+	Admin bool // an administration page
+	// Permission is what the item needs; "" for any logged-in user.
+	Permission cunjing.Permission
 }
 
 // nav is the navigation, in order.
@@ -37,7 +40,7 @@ var nav = []navItem{
 	{Key: "nav.home", Path: "/"},
 	{Key: "nav.areas", Path: "/areas"},
 	{Key: "nav.units", Path: "/units"},
-	{Key: "nav.import", Path: "/admin/divisions", Admin: true},
+	{Key: "nav.import", Path: "/admin/divisions", Admin: true, Permission: cunjing.PermImportDivisions},
 }
 
 // ui holds the parsed pages and the services behind them.
@@ -69,20 +72,69 @@ func New(d Deps) (http.Handler, error) {
 	return withLanguage(u.routes()), nil
 }
 
+// route is one entry of the UI's route table; every route declares who
+// may call it (SECURITY.md B3).
+type route struct {
+	Pattern string // ServeMux pattern with method
+	Policy  auth.Policy
+	MaxBody int64 // 0: no request body expected
+	handle  func(u *ui, w http.ResponseWriter, r *http.Request)
+}
+
+// readJurisdiction is the policy of the pages over areas and units.
+var readJurisdiction = auth.Allow(cunjing.PermReadJurisdiction)
+
+// routes is the route table of the UI.
+var routes = []route{
+	{"GET /{$}", auth.LoggedIn, 0, (*ui).home},
+	{"GET /login", auth.Public, 0, (*ui).loginForm},
+	{"POST /login", auth.Public, formBody, (*ui).login},
+	{"POST /logout", auth.Pending, formBody, (*ui).logout},
+	{"GET /login/mfa", auth.Pending, 0, (*ui).mfaForm},
+	{"POST /login/mfa", auth.Pending, formBody, (*ui).mfa},
+	{"GET /password", auth.Pending, 0, (*ui).passwordForm},
+	{"POST /password", auth.Pending, formBody, (*ui).changePassword},
+	{"GET /areas", readJurisdiction, 0, (*ui).topArea},
+	{"GET /areas/{code}", readJurisdiction, 0, (*ui).area},
+	{"GET /areas/{code}/search", readJurisdiction, 0, (*ui).areaSearch},
+	{"GET /units", readJurisdiction, 0, (*ui).topUnit},
+	{"GET /units/{code}", readJurisdiction, 0, (*ui).unit},
+	{"GET /admin/divisions", auth.Allow(cunjing.PermImportDivisions), 0, (*ui).importForm},
+	{"POST /admin/divisions", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*ui).importDivisions},
+	{"GET /static/{path...}", auth.Public, 0, (*ui).static},
+	{"/", auth.Public, 0, (*ui).notFound},
+}
+
+// formBody bounds the body of a plain form.
+const formBody = 64 << 10
+
 func (u *ui) routes() http.Handler {
-	admin := auth.RequireAdmin(u.Users, u.unauthorized)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", u.home)
-	mux.HandleFunc("GET /areas", u.topArea)
-	mux.HandleFunc("GET /areas/{code}", u.area)
-	mux.HandleFunc("GET /areas/{code}/search", u.areaSearch)
-	mux.HandleFunc("GET /units", u.topUnit)
-	mux.HandleFunc("GET /units/{code}", u.unit)
-	mux.Handle("GET /admin/divisions", admin(http.HandlerFunc(u.importForm)))
-	mux.Handle("POST /admin/divisions", admin(httpx.LimitBody(httpx.MaxUploadBody, http.HandlerFunc(u.importDivisions))))
-	mux.HandleFunc("GET /static/{path...}", u.static)
-	mux.HandleFunc("/", u.notFound)
+	for _, rt := range routes {
+		h := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rt.handle(u, w, r) }))
+		if rt.MaxBody > 0 {
+			h = httpx.LimitBody(rt.MaxBody, h)
+		}
+		mux.Handle(rt.Pattern, auth.Require(rt.Policy, u.deny)(h))
+	}
 	return mux
+}
+
+// deny answers a request its route's policy refuses: a visitor goes to the
+// login page, a half-logged-in user to what remains, a user without the
+// permission gets 403.
+func (u *ui) deny(w http.ResponseWriter, r *http.Request, status int) {
+	id := cunjing.IdentityFrom(r.Context())
+	switch {
+	case status == http.StatusForbidden:
+		u.errorPage(w, r, http.StatusForbidden)
+	case id != nil && id.Restriction != "":
+		http.Redirect(w, r, afterLogin(id.Restriction, r.URL.RequestURI()), http.StatusSeeOther)
+	case r.Method == http.MethodGet:
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	default:
+		u.errorPage(w, r, http.StatusUnauthorized)
+	}
 }
 
 // navLink is a navigation item as one page shows it.
@@ -91,15 +143,20 @@ type navLink struct {
 	Current bool
 }
 
-// navFor marks the item of the section that path belongs to.
-func navFor(path string) []navLink {
-	links := make([]navLink, len(nav))
-	for i, item := range nav {
-		current := path == item.Path
-		if item.Path != "/" && strings.HasPrefix(path, item.Path+"/") {
-			current = true
+// navFor lists the items the identity may open, marking the one of the
+// section that path belongs to. A visitor who is not logged in sees none.
+func navFor(id *cunjing.Identity, path string) []navLink {
+	var links []navLink
+	for _, item := range nav {
+		policy := auth.Allow(cunjing.PermReadJurisdiction)
+		if item.Permission != "" {
+			policy = auth.Allow(item.Permission)
 		}
-		links[i] = navLink{navItem: item, Current: current}
+		if policy.Status(id) != 0 {
+			continue
+		}
+		current := path == item.Path || item.Path != "/" && strings.HasPrefix(path, item.Path+"/")
+		links = append(links, navLink{navItem: item, Current: current})
 	}
 	return links
 }
@@ -114,6 +171,3 @@ func (u *ui) notFound(w http.ResponseWriter, r *http.Request) {
 	u.errorPage(w, r, http.StatusNotFound)
 }
 
-func (u *ui) unauthorized(w http.ResponseWriter, r *http.Request) {
-	u.errorPage(w, r, http.StatusUnauthorized)
-}

@@ -82,6 +82,7 @@ func openStore(t testing.TB, dsn string) *store.Store {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	t.Cleanup(func() { s.Close() })
+	dsns.Store(s, dsn)
+	t.Cleanup(func() { s.Close(); dsns.Delete(s) })
 	return s
 }

@@ -1,0 +1,71 @@
+package cunjing
+
+import (
+	"context"
+	"time"
+)
+
+// Audit actions: what an audit row records. Later modules add their own.
+const (
+	ActionLogin           = "login"            // result ok, failed, locked, mfa_pending
+	ActionLogout          = "logout"           //
+	ActionPasswordChange  = "password_change"  //
+	ActionUserCreate      = "user_create"      // object: the user name
+	ActionUserUpdate      = "user_update"      // role, unit, disabled, reset
+	ActionTokenCreate     = "token_create"     //
+	ActionTokenRevoke     = "token_revoke"     //
+	ActionImportDivisions = "import_divisions" // object: the file names
+	ActionUnitCreate      = "unit_create"      // object: the unit code
+	ActionReadPersonal    = "read_personal"    // object: whose data was shown
+	ActionBreakGlass      = "break_glass"      // reason is required
+	ActionAuditQuery      = "audit_query"      //
+	ActionAuditExport     = "audit_export"     //
+	ActionConfigChange    = "config_change"    //
+)
+
+// Audit results.
+const (
+	ResultOK     = "ok"
+	ResultDenied = "denied"
+	ResultFailed = "failed"
+)
+
+// AuditEvent is one row of the append-only, hash-chained audit trail.
+type AuditEvent struct {
+	Seq       int64
+	At        time.Time
+	Actor     string // user name, "system" for the command line
+	UnitCode  string
+	IP        string
+	Action    string
+	Object    string
+	Result    string
+	RequestID string
+	Detail    string // e.g. the reason of a break-glass read
+	PrevHash  string
+	Hash      string
+}
+
+// AuditFilter selects audit rows for the auditor, newest first.
+type AuditFilter struct {
+	Actor  string
+	Action string
+	Object string // contains
+	From   time.Time
+	To     time.Time
+	Page   Page
+}
+
+// AuditService reads the audit trail. Rows are written by the store in the
+// transaction of the change they record.
+type AuditService interface {
+	// FindAudit lists audit rows, newest first; the query is itself audited.
+	FindAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, string, error)
+	// VerifyAudit checks the hash chain and sequence from the start and
+	// returns the sequence number of the first bad row, 0 when all are good.
+	VerifyAudit(ctx context.Context) (badSeq int64, reason string, err error)
+}
+
+// MinAuditRetention is the shortest time audit rows may be kept
+// (Cybersecurity Law Art. 21: six months).
+const MinAuditRetention = 184 * 24 * time.Hour

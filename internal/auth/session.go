@@ -1,0 +1,160 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"cunjing"
+	"cunjing/internal/httpx"
+	"cunjing/internal/store"
+)
+
+// Timeouts and limits of logins and sessions (SECURITY.md A3, A4).
+const (
+	IdleTimeout     = 30 * time.Minute
+	AbsoluteTimeout = 12 * time.Hour
+	TokenLifetime   = 90 * 24 * time.Hour
+	touchEvery      = time.Minute // last_seen_at is written at most this often
+)
+
+// DefaultThrottle locks an account for 15 minutes after 5 failures within
+// 15 minutes, and refuses an address after 30 failures within 15 minutes.
+var DefaultThrottle = store.Throttle{Failures: 5, IPFailures: 30, Window: 15 * time.Minute, Lock: 15 * time.Minute}
+
+// SessionCookie is the name of the browser session cookie.
+const SessionCookie = "cunjing_session"
+
+// Store is what the authenticator keeps in the database.
+type Store interface {
+	cunjing.UserService
+	CreateSession(ctx context.Context, sess cunjing.Session) error
+	Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, error)
+	TouchSession(ctx context.Context, idHash string, at time.Time) error
+	CompleteMFA(ctx context.Context, idHash string) error
+	RevokeSession(ctx context.Context, username, idHash string) error
+	RevokeSessions(ctx context.Context, username, keep string) error
+	Tokens(ctx context.Context, username string) ([]cunjing.Session, error)
+	LoginBlocked(ctx context.Context, username, ip string, now time.Time, t store.Throttle) (bool, bool, error)
+	RecordLoginFailure(ctx context.Context, username, ip string, now time.Time, t store.Throttle) error
+	ClearLoginFailures(ctx context.Context, username string) error
+	SetPassword(ctx context.Context, username, hash string, mustChange bool, at time.Time) error
+	SetTOTPSecret(ctx context.Context, username, secret string) error
+	TOTPLastStep(ctx context.Context, username string) (int64, error)
+	UseTOTPStep(ctx context.Context, username string, step int64) (bool, error)
+	Scope(ctx context.Context, u *cunjing.User) (cunjing.Scope, error)
+	Audit(ctx context.Context, action, object, result, detail string) error
+}
+
+// Authenticator logs people in and out and tells who is calling.
+type Authenticator struct {
+	Store    Store
+	Policy   PasswordPolicy
+	Throttle store.Throttle
+	// RequireMFA makes a second factor mandatory for roles that see
+	// personal data (SECURITY.md A5).
+	RequireMFA bool
+	Now        func() time.Time
+	Logger     *slog.Logger
+}
+
+// newSecret returns a random session secret and the hash that is stored.
+func newSecret() (secret, idHash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret)
+}
+
+// HashSecret is the stored form of a session secret or API token.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// secretFrom reads the session cookie or the bearer token of a request.
+func secretFrom(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// clientIP is the address of the caller, without the port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Identify puts the caller's identity in the request context: the user of a
+// live session or token, or an anonymous identity with an empty scope.
+func (a *Authenticator) Identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := &cunjing.Identity{IP: clientIP(r), RequestID: httpx.RequestID(r.Context())}
+		if secret := secretFrom(r); secret != "" {
+			if err := a.identify(r.Context(), id, HashSecret(secret)); cunjing.ErrorCode(err) == cunjing.EInternal {
+				a.Logger.Error("auth: identify", "id", id.RequestID, "err", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(cunjing.WithIdentity(r.Context(), id)))
+	})
+}
+
+// identify fills id from a live session. Expired, revoked or disabled
+// sessions leave id anonymous.
+func (a *Authenticator) identify(ctx context.Context, id *cunjing.Identity, idHash string) error {
+	sess, u, err := a.Store.Session(ctx, idHash)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	if u.Disabled || !a.live(sess, now) {
+		return cunjing.Errorf(cunjing.EUnauthorized, "session ended")
+	}
+	scope, err := a.Store.Scope(ctx, u)
+	if err != nil {
+		return err
+	}
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		if err := a.Store.TouchSession(ctx, idHash, now); err != nil {
+			return err
+		}
+	}
+	id.Username, id.Role, id.UnitCode, id.Scope, id.SessionID = u.Username, u.Role, u.UnitCode, scope, idHash
+	id.Restriction = a.restriction(sess, u, now)
+	return nil
+}
+
+// live reports whether a session is within its timeouts at now.
+func (a *Authenticator) live(sess *cunjing.Session, now time.Time) bool {
+	if now.After(sess.ExpiresAt) {
+		return false
+	}
+	return sess.Kind == cunjing.SessionToken || now.Sub(sess.LastSeenAt) <= IdleTimeout
+}
+
+// restriction is what the session must do before anything else.
+func (a *Authenticator) restriction(sess *cunjing.Session, u *cunjing.User, now time.Time) string {
+	switch {
+	case sess.MFAPending:
+		return cunjing.RestrictMFA
+	case u.MustChangePassword || a.Policy.Expired(u.PasswordChangedAt, now):
+		return cunjing.RestrictChangePassword
+	}
+	return ""
+}
+
+var errWrongCredentials = cunjing.Errorf(cunjing.EUnauthorized, "wrong user name or password")

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"cunjing"
+)
+
+// CreateSession stores a session or API token.
+func (s *Store) CreateSession(ctx context.Context, sess cunjing.Session) error {
+	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.dialect.q(`INSERT INTO sessions (id_hash, username, kind, name, mfa_pending,
+			created_at, last_seen_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')`),
+			sess.IDHash, sess.Username, string(sess.Kind), sess.Name, sess.MFAPending,
+			timestamp(sess.CreatedAt), timestamp(sess.LastSeenAt), timestamp(sess.ExpiresAt))
+		if err != nil {
+			return fmt.Errorf("store: create session: %w", err)
+		}
+		return nil
+	})
+}
+
+// Session returns the session with the given hash and its user; a revoked
+// or unknown session is not found. Expiry is the caller's to judge.
+func (s *Store) Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, error) {
+	var sess cunjing.Session
+	var kind, created, seen, expires string
+	err := s.read.QueryRowContext(ctx, s.dialect.q(`SELECT id_hash, username, kind, name, mfa_pending, created_at,
+		last_seen_at, expires_at FROM sessions WHERE id_hash = ? AND revoked_at = ''`), idHash).
+		Scan(&sess.IDHash, &sess.Username, &kind, &sess.Name, &sess.MFAPending, &created, &seen, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, cunjing.Errorf(cunjing.EUnauthorized, "not logged in")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: read session: %w", err)
+	}
+	sess.Kind = cunjing.SessionKind(kind)
+	sess.CreatedAt, _ = parseTimestamp(created)
+	sess.LastSeenAt, _ = parseTimestamp(seen)
+	sess.ExpiresAt, _ = parseTimestamp(expires)
+	u, err := s.userBy(ctx, s.read, sess.Username)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &sess, u, nil
+}
+
+// TouchSession records activity on a session, for the idle timeout.
+func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) error {
+	return s.exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", timestamp(at), idHash)
+}
+
+// CompleteMFA marks the second factor of a session as given.
+func (s *Store) CompleteMFA(ctx context.Context, idHash string) error {
+	return s.exec(ctx, "UPDATE sessions SET mfa_pending = ? WHERE id_hash = ?", false, idHash)
+}
+
+// RevokeSession ends one session or token of a user.
+func (s *Store) RevokeSession(ctx context.Context, username, idHash string) error {
+	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.dialect.q("UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND username = ? AND revoked_at = ''"),
+			timestamp(s.now()), idHash, username)
+		if err != nil {
+			return fmt.Errorf("store: revoke session: %w", err)
+		}
+		return mustAffect(res, "session")
+	})
+}
+
+// RevokeSessions ends every session and token of a user but keep, if any.
+func (s *Store) RevokeSessions(ctx context.Context, username, keep string) error {
+	return s.exec(ctx, "UPDATE sessions SET revoked_at = ? WHERE username = ? AND id_hash <> ? AND revoked_at = ''",
+		timestamp(s.now()), username, keep)
+}
+
+// Tokens lists the live API tokens of a user, newest first.
+func (s *Store) Tokens(ctx context.Context, username string) ([]cunjing.Session, error) {
+	rows, err := s.read.QueryContext(ctx, s.dialect.q(`SELECT id_hash, name, created_at, last_seen_at, expires_at FROM sessions
+		WHERE username = ? AND kind = ? AND revoked_at = '' ORDER BY created_at DESC`), username, string(cunjing.SessionToken))
+	if err != nil {
+		return nil, fmt.Errorf("store: list tokens: %w", err)
+	}
+	defer rows.Close()
+	var tokens []cunjing.Session
+	for rows.Next() {
+		t := cunjing.Session{Username: username, Kind: cunjing.SessionToken}
+		var created, seen, expires string
+		if err := rows.Scan(&t.IDHash, &t.Name, &created, &seen, &expires); err != nil {
+			return nil, fmt.Errorf("store: list tokens: %w", err)
+		}
+		t.CreatedAt, _ = parseTimestamp(created)
+		t.LastSeenAt, _ = parseTimestamp(seen)
+		t.ExpiresAt, _ = parseTimestamp(expires)
+		tokens = append(tokens, t)
+	}
+	return tokens, rows.Err()
+}
+
+// exec runs one statement in its own write transaction.
+func (s *Store) exec(ctx context.Context, query string, args ...any) error {
+	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.dialect.q(query), args...); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		return nil
+	})
+}
