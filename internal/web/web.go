@@ -170,4 +170,3 @@ func (u *ui) static(w http.ResponseWriter, r *http.Request) {
 func (u *ui) notFound(w http.ResponseWriter, r *http.Request) {
 	u.errorPage(w, r, http.StatusNotFound)
 }
-
