@@ -14,7 +14,7 @@ const (
 	ActionUserUpdate      = "user_update"      // role, unit, disabled, reset
 	ActionTokenCreate     = "token_create"     //
 	ActionTokenRevoke     = "token_revoke"     //
-	ActionImportDivisions = "import_divisions" // object: the file names
+	ActionImportDivisions = "import_divisions" // object: what changed
 	ActionUnitCreate      = "unit_create"      // object: the unit code
 	ActionReadPersonal    = "read_personal"    // object: whose data was shown
 	ActionBreakGlass      = "break_glass"      // reason is required

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"mime"
-	"net"
 	"net/http"
 	"slices"
 
@@ -120,7 +118,7 @@ func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
 	if len(files) == 0 {
 		return cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
 	}
-	report, err := a.Import(importContext(r), files...)
+	report, err := a.Import(r.Context(), files...)
 	if err != nil {
 		return err
 	}
@@ -131,20 +129,4 @@ func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
 		Encodings map[string]string `json:"encodings"`
 	}{report.Added, report.Renamed, report.Unchanged, report.Encodings})
 	return nil
-}
-
-// importContext is the request's context with the identity the import is
-// audited as.
-func importContext(r *http.Request) context.Context {
-	ctx := r.Context()
-	if cunjing.IdentityFrom(ctx) != nil {
-		return ctx
-	}
-	// Until sessions carry the identity: the administrator let through.
-	id := *cunjing.SystemIdentity
-	id.Username, id.RequestID = cunjing.FirstAdminName, httpx.RequestID(ctx)
-	if id.IP, _, _ = net.SplitHostPort(r.RemoteAddr); id.IP == "" {
-		id.IP = r.RemoteAddr
-	}
-	return cunjing.WithIdentity(ctx, &id)
 }

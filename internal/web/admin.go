@@ -1,14 +1,11 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"maps"
-	"net"
 	"net/http"
 	"slices"
 
-	"cunjing"
 	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
 )
@@ -69,7 +66,7 @@ func (u *ui) importDivisions(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, http.StatusUnprocessableEntity, "import", importPage{NoFiles: true})
 		return
 	}
-	report, err := u.Import(importContext(r), importFiles(up)...)
+	report, err := u.Import(r.Context(), importFiles(up)...)
 	var problems *importer.Problems
 	switch {
 	case errors.As(err, &problems):
@@ -97,20 +94,4 @@ func importFiles(up *httpx.Upload) []importer.File {
 		files[i] = importer.File(f)
 	}
 	return files
-}
-
-// importContext is the request's context with the identity the import is
-// audited as.
-func importContext(r *http.Request) context.Context {
-	ctx := r.Context()
-	if cunjing.IdentityFrom(ctx) != nil {
-		return ctx
-	}
-	// Until sessions carry the identity: the administrator let through.
-	id := *cunjing.SystemIdentity
-	id.Username, id.RequestID = cunjing.FirstAdminName, httpx.RequestID(ctx)
-	if id.IP, _, _ = net.SplitHostPort(r.RemoteAddr); id.IP == "" {
-		id.IP = r.RemoteAddr
-	}
-	return cunjing.WithIdentity(ctx, &id)
 }
