@@ -23,12 +23,21 @@ const (
 	ActionConfigChange    = "config_change"    //
 )
 
+// AuditActions lists the audit actions, in the order of the auditor's
+// search form; a new action belongs here too.
+var AuditActions = []string{ActionLogin, ActionLogout, ActionPasswordChange, ActionUserCreate, ActionUserUpdate,
+	ActionTokenCreate, ActionTokenRevoke, ActionImportDivisions, ActionUnitCreate, ActionReadPersonal, ActionBreakGlass,
+	ActionAuditQuery, ActionAuditExport, ActionConfigChange}
+
 // Audit results.
 const (
 	ResultOK     = "ok"
 	ResultDenied = "denied"
 	ResultFailed = "failed"
 )
+
+// AuditResults lists the audit results.
+var AuditResults = []string{ResultOK, ResultDenied, ResultFailed}
 
 // AuditEvent is one row of the append-only, hash-chained audit trail.
 type AuditEvent struct {
@@ -61,6 +70,12 @@ type AuditFilter struct {
 type AuditService interface {
 	// FindAudit lists audit rows, newest first; the query is itself audited.
 	FindAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, string, error)
+	// ExportAudit calls fn with each row that matches f (its page aside),
+	// newest first, at most limit of them, then records the export in the
+	// trail. It returns how many rows fn got and whether more matched. An
+	// error from fn or from the audit row fails the export: the caller sends
+	// nothing.
+	ExportAudit(ctx context.Context, f AuditFilter, limit int, fn func(AuditEvent) error) (n int, more bool, err error)
 	// VerifyAudit checks the hash chain and sequence from the start and
 	// returns the sequence number of the first bad row, 0 when all are good.
 	VerifyAudit(ctx context.Context) (badSeq int64, reason string, err error)

@@ -37,10 +37,12 @@ const (
 	PermReadAudit        Permission = "read_audit"        // the audit trail
 )
 
-// rolePermissions is the role × permission matrix.
+// rolePermissions is the role × permission matrix. The city and county
+// administrators manage the accounts of their own jurisdiction, up to their
+// own rank; the system administrator manages every account.
 var rolePermissions = map[Role][]Permission{
-	RoleCityAdmin:     {PermReadJurisdiction, PermReadPersonal, PermWriteData},
-	RoleCountyAdmin:   {PermReadJurisdiction, PermReadPersonal, PermWriteData},
+	RoleCityAdmin:     {PermReadJurisdiction, PermReadPersonal, PermWriteData, PermManageAccounts},
+	RoleCountyAdmin:   {PermReadJurisdiction, PermReadPersonal, PermWriteData, PermManageAccounts},
 	RoleStationChief:  {PermReadJurisdiction, PermReadPersonal, PermWriteData},
 	RoleOfficer:       {PermReadJurisdiction, PermReadPersonal, PermWriteData},
 	RoleAuxiliary:     {PermReadJurisdiction, PermReadPersonal, PermWriteData},

@@ -45,6 +45,36 @@ type UserService interface {
 	CreateFirstUser(ctx context.Context, u User) (bool, error)
 }
 
+// UserUpdate is a change to an account; nil fields stay as they are. It
+// names no scope, creator or password-hash field a request could set.
+type UserUpdate struct {
+	DisplayName *string
+	Phone       *string
+	Role        *Role
+	UnitCode    *string
+	Disabled    *bool
+	// PasswordHash, when set, replaces the password; the user must change
+	// it at the next login, the second factor is cleared and every session
+	// of the account ends.
+	PasswordHash *string
+}
+
+// AccountService administers accounts inside the caller's scope. The role
+// given must be one the caller outranks and the unit one inside his scope;
+// the implementation checks both whatever the request said.
+type AccountService interface {
+	// FindUsers lists the accounts in scope, by user name.
+	FindUsers(ctx context.Context, f UserFilter) ([]User, string, error)
+	// UserDetail returns an account in scope, or outside it under a live
+	// break-glass grant, and audits that its personal data was shown.
+	UserDetail(ctx context.Context, username string) (*User, error)
+	// CreateUser adds an account.
+	CreateUser(ctx context.Context, u User) error
+	// UpdateUser changes an account in scope; disabling it or resetting its
+	// password ends its sessions at once.
+	UpdateUser(ctx context.Context, username string, up UserUpdate) error
+}
+
 // CanonicalUsername folds a user name so that look-alike spellings are one
 // account: NFKC (full-width letters become ASCII), lower case, trimmed.
 func CanonicalUsername(name string) string {

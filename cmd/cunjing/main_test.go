@@ -25,11 +25,17 @@ import (
 // run's error.
 func startServe(t testing.TB, args ...string) (string, func() error) {
 	t.Helper()
+	return startServeLogging(t, io.Discard, args...)
+}
+
+// startServeLogging is startServe with the server's log written to stderr.
+func startServeLogging(t testing.TB, stderr io.Writer, args ...string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, stderr)
 		pw.Close()
 	}()
 	urls := make(chan string, 1)

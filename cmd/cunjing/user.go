@@ -54,7 +54,7 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return resetUser(ctx, st, username, stdout)
 	case "disable":
 		disabled := true
-		if err := st.UpdateUser(ctx, username, store.UserUpdate{Disabled: &disabled}); err != nil {
+		if err := st.UpdateUser(ctx, username, cunjing.UserUpdate{Disabled: &disabled}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s is disabled; its sessions have ended\n", cunjing.CanonicalUsername(username))
@@ -65,8 +65,7 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func addUser(ctx context.Context, st *store.Store, u cunjing.User, stdout io.Writer) error {
-	password := auth.GeneratePassword()
-	hash, err := auth.HashPassword(password)
+	password, hash, err := auth.OneTimePassword()
 	if err != nil {
 		return err
 	}
@@ -79,12 +78,11 @@ func addUser(ctx context.Context, st *store.Store, u cunjing.User, stdout io.Wri
 }
 
 func resetUser(ctx context.Context, st *store.Store, username string, stdout io.Writer) error {
-	password := auth.GeneratePassword()
-	hash, err := auth.HashPassword(password)
+	password, hash, err := auth.OneTimePassword()
 	if err != nil {
 		return err
 	}
-	if err := st.UpdateUser(ctx, username, store.UserUpdate{PasswordHash: &hash}); err != nil {
+	if err := st.UpdateUser(ctx, username, cunjing.UserUpdate{PasswordHash: &hash}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "reset %s: one-time password %s; its sessions and second factor are cleared\n", cunjing.CanonicalUsername(username), password)

@@ -19,6 +19,9 @@ type Deps struct {
 	Auth   *auth.Authenticator
 	Areas  cunjing.AreaService
 	Units  cunjing.UnitService
+	Users  cunjing.AccountService
+	Grants cunjing.BreakGlassService
+	Audit  cunjing.AuditService
 	Import func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
 	Ping   func(ctx context.Context) error
 	Logger *slog.Logger
@@ -49,11 +52,19 @@ var Routes = []Route{
 	{"GET", "/api/v1/auth/tokens", auth.LoggedIn, MaxJSONBody, (*api).listTokens},
 	{"POST", "/api/v1/auth/tokens", auth.LoggedIn, MaxJSONBody, (*api).createToken},
 	{"DELETE", "/api/v1/auth/tokens/{id}", auth.LoggedIn, MaxJSONBody, (*api).revokeToken},
+	{"GET", "/api/v1/users", auth.Allow(cunjing.PermManageAccounts), MaxJSONBody, (*api).listUsers},
+	{"POST", "/api/v1/users", auth.Allow(cunjing.PermManageAccounts), MaxJSONBody, (*api).createUser},
+	{"GET", "/api/v1/users/{username}", auth.Allow(cunjing.PermManageAccounts), MaxJSONBody, (*api).getUser},
+	{"PATCH", "/api/v1/users/{username}", auth.Allow(cunjing.PermManageAccounts), MaxJSONBody, (*api).updateUser},
+	{"POST", "/api/v1/users/{username}/reset", auth.Allow(cunjing.PermManageAccounts), MaxJSONBody, (*api).resetUser},
+	{"POST", "/api/v1/break-glass", auth.Allow(cunjing.PermReadPersonal), MaxJSONBody, (*api).breakGlass},
 	{"GET", "/api/v1/areas", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listAreas},
 	{"GET", "/api/v1/areas/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getArea},
 	{"POST", "/api/v1/areas/import", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*api).importAreas},
 	{"GET", "/api/v1/units", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listUnits},
 	{"GET", "/api/v1/units/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getUnit},
+	{"GET", "/api/v1/audit", auth.Allow(cunjing.PermReadAudit), MaxJSONBody, (*api).listAudit},
+	{"GET", "/api/v1/audit/export.xlsx", auth.Allow(cunjing.PermReadAudit), MaxJSONBody, (*api).exportAudit},
 }
 
 type api struct{ Deps }

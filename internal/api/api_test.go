@@ -12,25 +12,17 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"cunjing"
 	"cunjing/internal/api"
-	"cunjing/internal/auth"
 	"cunjing/internal/auth/authtest"
 	"cunjing/internal/demo"
+	"cunjing/internal/demo/demotest"
 	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
 	"cunjing/internal/store"
 	"cunjing/internal/store/storetest"
-)
-
-const adminPassword = "Admin-pass-2026"
-
-var (
-	hashOnce  sync.Once
-	adminHash string
 )
 
 // newServer serves the API over a store loaded with the demo city, to the
@@ -43,17 +35,9 @@ func newServer(t *testing.T) (*httptest.Server, *store.Store) {
 // administrator, or one of the demo accounts; "" for a visitor.
 func newServerAs(t *testing.T, username string) (*httptest.Server, *store.Store) {
 	t.Helper()
-	st := storetest.SQLite(t)
-	ctx := storetest.Ctx()
-	hashOnce.Do(func() { adminHash, _ = auth.HashPassword(adminPassword) })
-	if _, err := st.CreateFirstUser(ctx, cunjing.User{Username: "admin", DisplayName: "管理员", PasswordHash: adminHash, Role: cunjing.RoleSystemAdmin}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, st); err != nil {
-		t.Fatal(err)
-	}
+	st := demotest.Store(t)
 	authn := authtest.Authenticator(st)
-	h := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Ping: st.Ping,
+	h := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Ping: st.Ping,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},
@@ -62,7 +46,7 @@ func newServerAs(t *testing.T, username string) (*httptest.Server, *store.Store)
 	switch username {
 	case "":
 	case "admin":
-		token = authtest.Login(t, authn, username, adminPassword)
+		token = authtest.Login(t, authn, username, demotest.AdminPassword)
 	default:
 		token = authtest.Login(t, authn, username, demo.AccountPassword)
 	}

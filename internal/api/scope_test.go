@@ -144,6 +144,8 @@ func TestRolesMeetTheirRoutes(t *testing.T) {
 		{"GET", "/api/v1/areas?under=410423", map[string]int{"": 401, "city": 200, "auditor": 403, "officer": 200}},
 		{"POST", "/api/v1/areas/import", map[string]int{"": 401, "city": 403, "lushan": 403, "officer": 403, "auditor": 403, "security": 403, "admin": 400}},
 		{"GET", "/api/v1/auth/tokens", map[string]int{"": 401, "officer": 200, "auditor": 200}},
+		{"GET", "/api/v1/audit", map[string]int{"": 401, "admin": 403, "security": 403, "city": 403, "leader": 403, "officer": 403, "auditor": 200}},
+		{"GET", "/api/v1/audit/export.xlsx", map[string]int{"": 401, "admin": 403, "security": 403, "city": 403, "auditor": 200}},
 		{"GET", "/healthz", map[string]int{"": 200, "officer": 200}},
 	}
 	servers := map[string]*httptest.Server{}

@@ -32,7 +32,7 @@ func callerCtx(ip string) context.Context {
 // newAuth returns an authenticator over a store holding a tiny city with one
 // bureau and two accounts: "zhang", an officer of the bureau, and "audit", an
 // auditor.
-func newAuth(t *testing.T, st *store.Store, c *clock) *auth.Authenticator {
+func newAuth(t testing.TB, st *store.Store, c *clock) *auth.Authenticator {
 	t.Helper()
 	ctx := storetest.Ctx()
 	areas := []cunjing.Area{
@@ -191,7 +191,7 @@ func TestDisabledUserIsCutOffAtOnce(t *testing.T) {
 		a := newAuth(t, st, newClock())
 		res, _ := a.Login(callerCtx("10.0.0.1"), "zhang", goodPassword)
 		disabled := true
-		if err := st.UpdateUser(storetest.Ctx(), "zhang", store.UserUpdate{Disabled: &disabled}); err != nil {
+		if err := st.UpdateUser(storetest.Ctx(), "zhang", cunjing.UserUpdate{Disabled: &disabled}); err != nil {
 			t.Fatal(err)
 		}
 		if whoAmI(a, res.Token).Username != "" {

@@ -62,3 +62,13 @@ func VerifyPassword(hash, password string) bool {
 func GeneratePassword() string {
 	return rand.Text()
 }
+
+// OneTimePassword returns a generated password for a new or reset account,
+// to be shown once, and the hash to store.
+func OneTimePassword() (password, hash string, err error) {
+	password = GeneratePassword()
+	if hash, err = HashPassword(password); err != nil {
+		return "", "", err
+	}
+	return password, hash, nil
+}

@@ -36,7 +36,7 @@ const SessionCookie = "cunjing_session"
 type Store interface {
 	cunjing.UserService
 	CreateSession(ctx context.Context, sess cunjing.Session) error
-	Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, error)
+	Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, cunjing.Scope, error)
 	TouchSession(ctx context.Context, idHash string, at time.Time) error
 	CompleteMFA(ctx context.Context, idHash string) error
 	RevokeSession(ctx context.Context, username, idHash string) error
@@ -49,7 +49,6 @@ type Store interface {
 	SetTOTPSecret(ctx context.Context, username, secret string) error
 	TOTPLastStep(ctx context.Context, username string) (int64, error)
 	UseTOTPStep(ctx context.Context, username string, step int64) (bool, error)
-	Scope(ctx context.Context, u *cunjing.User) (cunjing.Scope, error)
 	Audit(ctx context.Context, action, object, result, detail string) error
 }
 
@@ -116,17 +115,13 @@ func (a *Authenticator) Identify(next http.Handler) http.Handler {
 // identify fills id from a live session. Expired, revoked or disabled
 // sessions leave id anonymous.
 func (a *Authenticator) identify(ctx context.Context, id *cunjing.Identity, idHash string) error {
-	sess, u, err := a.Store.Session(ctx, idHash)
+	sess, u, scope, err := a.Store.Session(ctx, idHash)
 	if err != nil {
 		return err
 	}
 	now := a.Now()
 	if u.Disabled || !a.live(sess, now) {
 		return cunjing.Errorf(cunjing.EUnauthorized, "session ended")
-	}
-	scope, err := a.Store.Scope(ctx, u)
-	if err != nil {
-		return err
 	}
 	if now.Sub(sess.LastSeenAt) > touchEvery {
 		if err := a.Store.TouchSession(ctx, idHash, now); err != nil {

@@ -27,21 +27,9 @@ func (s *Store) CreateUser(ctx context.Context, u cunjing.User) error {
 	})
 }
 
-// UserUpdate is a change to an account; nil fields stay as they are.
-type UserUpdate struct {
-	DisplayName *string
-	Phone       *string
-	Role        *cunjing.Role
-	UnitCode    *string
-	Disabled    *bool
-	// PasswordHash, when set, replaces the password; the user must change
-	// it at the next login and every session of the account ends.
-	PasswordHash *string
-}
-
 // UpdateUser changes an account inside the caller's scope. Disabling it or
 // resetting its password ends its sessions at once.
-func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) error {
+func (s *Store) UpdateUser(ctx context.Context, username string, up cunjing.UserUpdate) error {
 	name := cunjing.CanonicalUsername(username)
 	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		u, err := s.userInScope(ctx, tx, name)
@@ -67,7 +55,7 @@ func (s *Store) UpdateUser(ctx context.Context, username string, up UserUpdate) 
 }
 
 // applyUpdate changes u and names what changed, for the audit row.
-func applyUpdate(u *cunjing.User, up UserUpdate) []string {
+func applyUpdate(u *cunjing.User, up cunjing.UserUpdate) []string {
 	var changes []string
 	set := func(name string, changed bool) {
 		if changed {
@@ -98,7 +86,7 @@ func applyUpdate(u *cunjing.User, up UserUpdate) []string {
 	return changes
 }
 
-func (s *Store) resetPassword(ctx context.Context, tx *sql.Tx, name string, up UserUpdate) error {
+func (s *Store) resetPassword(ctx context.Context, tx *sql.Tx, name string, up cunjing.UserUpdate) error {
 	revoke := up.PasswordHash != nil || up.Disabled != nil && *up.Disabled
 	if up.PasswordHash != nil {
 		if _, err := tx.ExecContext(ctx, s.dialect.q(`UPDATE users SET password_hash = ?, must_change_password = ?,
@@ -132,10 +120,21 @@ func validateUser(u cunjing.User) error {
 	if len([]rune(u.DisplayName)) > 50 {
 		fields["display_name"] = "at most 50 characters"
 	}
+	if !validPhone(u.Phone) {
+		fields["phone"] = "digits, +, - and spaces, at most 20 characters"
+	}
 	if len(fields) > 0 {
 		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the account is not valid", Fields: fields}
 	}
 	return nil
+}
+
+// validPhone is the light check of an account's phone: digits, +, - and
+// spaces, at most 20 characters, or none.
+func validPhone(phone string) bool {
+	return len(phone) <= 20 && !strings.ContainsFunc(phone, func(r rune) bool {
+		return (r < '0' || r > '9') && r != '+' && r != '-' && r != ' '
+	})
 }
 
 // checkGrant refuses a role the caller does not outrank, or a unit outside
@@ -240,14 +239,29 @@ func (s *Store) FindUsers(ctx context.Context, f cunjing.UserFilter) ([]cunjing.
 }
 
 // UserDetail returns an account inside the caller's scope with its phone
-// in full, and records that the caller saw it (SECURITY.md D1).
+// in full, and records that the caller saw it (SECURITY.md D1). An account
+// outside the scope is returned only under the caller's live break-glass
+// grant for it, whose reason the audit row repeats (B6); otherwise it is
+// not found, like a missing one.
 func (s *Store) UserDetail(ctx context.Context, username string) (*cunjing.User, error) {
 	name := cunjing.CanonicalUsername(username)
+	object := cunjing.UserObject(name)
 	u, err := s.userInScope(ctx, s.read, name)
+	detail := ""
+	if cunjing.ErrorCode(err) == cunjing.ENotFound {
+		reason, granted, grantErr := s.liveGrant(ctx, object)
+		switch {
+		case grantErr != nil:
+			return nil, grantErr
+		case granted:
+			u, err = s.userBy(ctx, s.read, name)
+			detail = "break-glass: " + reason
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Audit(ctx, cunjing.ActionReadPersonal, "user "+name, cunjing.ResultOK, ""); err != nil {
+	if err := s.Audit(ctx, cunjing.ActionReadPersonal, object, cunjing.ResultOK, detail); err != nil {
 		return nil, err
 	}
 	return u, nil

@@ -191,27 +191,12 @@ func auditQuery(f cunjing.AuditFilter, page cunjing.Page) (string, []any, error)
 }
 
 func (s *Store) queryAudit(ctx context.Context, query string, args ...any) ([]cunjing.AuditEvent, error) {
-	rows, err := s.read.QueryContext(ctx, s.dialect.q(query), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: query audit: %w", err)
-	}
-	defer rows.Close()
 	var events []cunjing.AuditEvent
-	for rows.Next() {
-		var r auditRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("store: scan audit: %w", err)
-		}
-		e, err := r.event()
-		if err != nil {
-			return nil, err
-		}
+	err := s.eachAudit(ctx, query, args, func(e cunjing.AuditEvent) error {
 		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: query audit: %w", err)
-	}
-	return events, nil
+		return nil
+	})
+	return events, err
 }
 
 // describeAuditFilter is the object of an audit_query row: the filter.

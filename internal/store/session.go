@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -24,29 +23,56 @@ func (s *Store) CreateSession(ctx context.Context, sess cunjing.Session) error {
 	})
 }
 
-// Session returns the session with the given hash and its user; a revoked
-// or unknown session is not found. Expiry is the caller's to judge.
-func (s *Store) Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, error) {
-	var sess cunjing.Session
-	var kind, created, seen, expires string
-	err := s.read.QueryRowContext(ctx, s.dialect.q(`SELECT id_hash, username, kind, name, mfa_pending, created_at,
-		last_seen_at, expires_at FROM sessions WHERE id_hash = ? AND revoked_at = ''`), idHash).
-		Scan(&sess.IDHash, &sess.Username, &kind, &sess.Name, &sess.MFAPending, &created, &seen, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, cunjing.Errorf(cunjing.EUnauthorized, "not logged in")
-	}
+// sessionQuery reads a session, its user and the user's jurisdiction.
+var sessionQuery = `SELECT s.kind, s.name, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, ` + userColumnsOf("u.") + `,
+	COALESCE(a.area_code, '') FROM sessions s JOIN users u ON u.username = s.username
+	LEFT JOIN unit_areas a ON a.unit_code = u.unit_code WHERE s.id_hash = ? AND s.revoked_at = '' ORDER BY a.area_code`
+
+// Session returns a live session with its user and the user's data scope,
+// read in one query at each request so that a change of unit or
+// jurisdiction applies at once (SECURITY.md B5). A revoked or unknown
+// session is unauthorized; expiry is the caller's to judge.
+func (s *Store) Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, cunjing.Scope, error) {
+	stmt, err := s.readStmt(ctx, sessionQuery)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: read session: %w", err)
+		return nil, nil, cunjing.Scope{}, err
 	}
-	sess.Kind = cunjing.SessionKind(kind)
-	sess.CreatedAt, _ = parseTimestamp(created)
-	sess.LastSeenAt, _ = parseTimestamp(seen)
-	sess.ExpiresAt, _ = parseTimestamp(expires)
-	u, err := s.userBy(ctx, s.read, sess.Username)
+	rows, err := stmt.QueryContext(ctx, idHash)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, cunjing.Scope{}, fmt.Errorf("store: read session: %w", err)
 	}
-	return &sess, u, nil
+	defer rows.Close()
+	sess := &cunjing.Session{IDHash: idHash}
+	var u *cunjing.User
+	var scope cunjing.Scope
+	for rows.Next() {
+		var kind, created, seen, expires, area string
+		row := userRow{}
+		dest := append([]any{&kind, &sess.Name, &sess.MFAPending, &created, &seen, &expires}, row.dest()...)
+		if err := rows.Scan(append(dest, &area)...); err != nil {
+			return nil, nil, cunjing.Scope{}, fmt.Errorf("store: read session: %w", err)
+		}
+		sess.Kind = cunjing.SessionKind(kind)
+		sess.CreatedAt, _ = parseTimestamp(created)
+		sess.LastSeenAt, _ = parseTimestamp(seen)
+		sess.ExpiresAt, _ = parseTimestamp(expires)
+		u = row.user()
+		if area != "" {
+			scope.Prefixes = append(scope.Prefixes, area)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, cunjing.Scope{}, fmt.Errorf("store: read session: %w", err)
+	}
+	if u == nil {
+		return nil, nil, cunjing.Scope{}, cunjing.Errorf(cunjing.EUnauthorized, "not logged in")
+	}
+	sess.Username = u.Username
+	// Accounts without a unit are the administrators set up at install;
+	// officers and auxiliaries will see their assigned villages once
+	// assignments exist, until then their unit's jurisdiction.
+	scope.All = u.UnitCode == "" && u.Role.IsAdministrator()
+	return sess, u, scope, nil
 }
 
 // TouchSession records activity on a session, for the idle timeout.

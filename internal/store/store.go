@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -24,6 +25,7 @@ type Store struct {
 	write   *sql.DB
 	read    *sql.DB
 	now     func() time.Time
+	stmts   sync.Map // query → *sql.Stmt on read, for the queries of every request
 }
 
 // Open opens the database named by dsn — a postgres:// URL, or a path to a
@@ -85,8 +87,29 @@ func openSQLite(path string) (*Store, error) {
 	return &Store{dialect: sqlite, write: write, read: read, now: time.Now}, nil
 }
 
-// Close closes the connections.
+// readStmt returns the prepared statement of a read query run on every
+// request, preparing it once.
+func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmt, ok := s.stmts.Load(query); ok {
+		return stmt.(*sql.Stmt), nil
+	}
+	stmt, err := s.read.PrepareContext(ctx, s.dialect.q(query))
+	if err != nil {
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, stmt); loaded {
+		stmt.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return stmt, nil
+}
+
+// Close closes the prepared statements and the connections.
 func (s *Store) Close() error {
+	s.stmts.Range(func(_, stmt any) bool {
+		stmt.(*sql.Stmt).Close()
+		return true
+	})
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())

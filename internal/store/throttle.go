@@ -113,27 +113,3 @@ func (s *Store) SetTOTPSecret(ctx context.Context, username, secret string) erro
 		return s.auditTx(ctx, tx, cunjing.ActionUserUpdate, username, cunjing.ResultOK, "second factor enrolled")
 	})
 }
-
-// Scope returns the data scope of a user: the jurisdiction of the user's
-// unit, read at each request so that a change applies at once. Accounts
-// without a unit (the first administrator) see everything; administrator
-// roles hold no personal-data permission whatever their scope.
-func (s *Store) Scope(ctx context.Context, u *cunjing.User) (cunjing.Scope, error) {
-	if u.UnitCode == "" {
-		return cunjing.Scope{All: u.Role.IsAdministrator()}, nil
-	}
-	rows, err := s.read.QueryContext(ctx, s.dialect.q("SELECT area_code FROM unit_areas WHERE unit_code = ? ORDER BY area_code"), u.UnitCode)
-	if err != nil {
-		return cunjing.Scope{}, fmt.Errorf("store: read scope: %w", err)
-	}
-	defer rows.Close()
-	var scope cunjing.Scope
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return cunjing.Scope{}, fmt.Errorf("store: read scope: %w", err)
-		}
-		scope.Prefixes = append(scope.Prefixes, code)
-	}
-	return scope, rows.Err()
-}

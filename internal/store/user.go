@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"cunjing"
@@ -12,7 +13,14 @@ import (
 
 var _ cunjing.UserService = (*Store)(nil)
 
-const userColumns = "username, display_name, phone, role, COALESCE(unit_code, ''), disabled, password_hash, password_changed_at, must_change_password, totp_secret, created_at"
+var userColumns = userColumnsOf("")
+
+// userColumnsOf lists the columns of an account, each after alias (such as
+// "u.") for a join.
+func userColumnsOf(alias string) string {
+	return strings.ReplaceAll("#username, #display_name, #phone, #role, COALESCE(#unit_code, ''), #disabled, #password_hash, "+
+		"#password_changed_at, #must_change_password, #totp_secret, #created_at", "#", alias)
+}
 
 // User returns the account with the given user name.
 func (s *Store) User(ctx context.Context, username string) (*cunjing.User, error) {
@@ -35,16 +43,30 @@ func (s *Store) userBy(ctx context.Context, db querier, username string) (*cunji
 }
 
 func scanUser(rows *sql.Rows) (*cunjing.User, error) {
-	var u cunjing.User
-	var role, changed, created string
-	if err := rows.Scan(&u.Username, &u.DisplayName, &u.Phone, &role, &u.UnitCode, &u.Disabled, &u.PasswordHash, &changed,
-		&u.MustChangePassword, &u.TOTPSecret, &created); err != nil {
+	var row userRow
+	if err := rows.Scan(row.dest()...); err != nil {
 		return nil, fmt.Errorf("store: scan user: %w", err)
 	}
-	u.Role = cunjing.Role(role)
-	u.PasswordChangedAt, _ = parseTimestamp(changed)
-	u.CreatedAt, _ = parseTimestamp(created)
-	return &u, nil
+	return row.user(), nil
+}
+
+// userRow is an account as its userColumns are scanned.
+type userRow struct {
+	u                      cunjing.User
+	role, changed, created string
+}
+
+func (r *userRow) dest() []any {
+	return []any{&r.u.Username, &r.u.DisplayName, &r.u.Phone, &r.role, &r.u.UnitCode, &r.u.Disabled, &r.u.PasswordHash,
+		&r.changed, &r.u.MustChangePassword, &r.u.TOTPSecret, &r.created}
+}
+
+func (r *userRow) user() *cunjing.User {
+	u := r.u
+	u.Role = cunjing.Role(r.role)
+	u.PasswordChangedAt, _ = parseTimestamp(r.changed)
+	u.CreatedAt, _ = parseTimestamp(r.created)
+	return &u
 }
 
 // CreateFirstUser adds u when the users table is empty, in one transaction,

@@ -13,13 +13,14 @@ import (
 	"cunjing/internal/auth"
 	"cunjing/internal/auth/authtest"
 	"cunjing/internal/demo"
+	"cunjing/internal/demo/demotest"
 	"cunjing/internal/importer"
 	"cunjing/internal/store"
 	"cunjing/internal/store/storetest"
 )
 
 // adminPassword is the first administrator's password in these tests.
-const adminPassword = "村警-test-password"
+const adminPassword = demotest.AdminPassword
 
 // newTestUI serves the UI over a real SQLite store to a logged-in user:
 // "admin", a demo account, or "" for a visitor.
@@ -30,9 +31,12 @@ func newTestUI(t *testing.T, st *store.Store, username string) http.Handler {
 		Auth:  authn,
 		Areas: st,
 		Units: st,
+		Audit: st,
+		Users: st,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},
+		Grants: st,
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -73,10 +77,7 @@ func demoUI(t *testing.T) (http.Handler, *store.Store) {
 // demoUIAs serves the demo city to the given user.
 func demoUIAs(t *testing.T, username string) (http.Handler, *store.Store) {
 	t.Helper()
-	st := newStore(t)
-	if _, err := demo.Load(storetest.Ctx(), st); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
+	st := demotest.Store(t)
 	return newTestUI(t, st, username), st
 }
 

@@ -29,12 +29,27 @@ type unitFigures struct {
 
 // home introduces the system with the figures of the city.
 func (u *ui) home(w http.ResponseWriter, r *http.Request) {
+	if id := cunjing.IdentityFrom(r.Context()); !id.Role.Can(cunjing.PermReadJurisdiction) {
+		http.Redirect(w, r, firstPage(id), http.StatusSeeOther)
+		return
+	}
 	page, err := u.homePage(r.Context())
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
 	u.render(w, r, http.StatusOK, "home", page)
+}
+
+// firstPage is where a user without the jurisdiction pages starts: the
+// first page of the navigation open to him (the audit trail for an auditor).
+func firstPage(id *cunjing.Identity) string {
+	for _, link := range navFor(id, "") {
+		if link.Path != "/" {
+			return link.Path
+		}
+	}
+	return "/password"
 }
 
 func (u *ui) homePage(ctx context.Context) (*homePage, error) {

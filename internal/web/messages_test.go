@@ -64,6 +64,15 @@ func usedKeys(t *testing.T) map[string]bool {
 	for _, k := range cunjing.UnitKinds {
 		keys["unitkind."+string(k)] = true
 	}
+	for _, r := range cunjing.Roles {
+		keys["role."+string(r)] = true
+	}
+	for _, a := range cunjing.AuditActions {
+		keys["action."+a] = true
+	}
+	for _, r := range cunjing.AuditResults {
+		keys["result."+r] = true
+	}
 	return keys
 }
 

@@ -64,6 +64,15 @@ func templateFuncs(tr translator, a *assets) template.FuncMap {
 		"unitKind": func(k cunjing.UnitKind) (string, error) {
 			return tr.t("unitkind." + string(k))
 		},
+		"role": func(r cunjing.Role) (string, error) {
+			return tr.t("role." + string(r))
+		},
+		"auditAction": func(action string) string {
+			return tr.labelOr("action.", action)
+		},
+		"auditResult": func(result string) string {
+			return tr.labelOr("result.", result)
+		},
 		"short": cunjing.ShortAreaName,
 		"asset": a.url,
 		"tel":   telURL,
@@ -161,14 +170,16 @@ func (u *ui) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	u.render(w, r, status, "error", errorPages[status])
 }
 
-// fail answers a failed call: not found and invalid input get their pages,
-// anything else is logged and shown as a generic error.
+// fail answers a failed call: not found, invalid input and a refusal get
+// their pages, anything else is logged and shown as a generic error.
 func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch cunjing.ErrorCode(err) {
 	case cunjing.ENotFound:
 		u.errorPage(w, r, http.StatusNotFound)
 	case cunjing.EInvalid:
 		u.errorPage(w, r, http.StatusBadRequest)
+	case cunjing.EForbidden:
+		u.errorPage(w, r, http.StatusForbidden)
 	default:
 		u.Logger.Error("web: request failed", "id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
 		u.errorPage(w, r, http.StatusInternalServerError)

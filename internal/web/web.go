@@ -21,6 +21,9 @@ import (
 type Deps struct {
 	Areas  cunjing.AreaService
 	Units  cunjing.UnitService
+	Users  cunjing.AccountService
+	Grants cunjing.BreakGlassService
+	Audit  cunjing.AuditService
 	Auth   *auth.Authenticator
 	Import func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
 	Logger *slog.Logger
@@ -40,6 +43,8 @@ var nav = []navItem{
 	{Key: "nav.home", Path: "/"},
 	{Key: "nav.areas", Path: "/areas"},
 	{Key: "nav.units", Path: "/units"},
+	{Key: "nav.audit", Path: "/audit", Admin: true, Permission: cunjing.PermReadAudit},
+	{Key: "nav.users", Path: "/admin/users", Admin: true, Permission: cunjing.PermManageAccounts},
 	{Key: "nav.import", Path: "/admin/divisions", Admin: true, Permission: cunjing.PermImportDivisions},
 }
 
@@ -101,6 +106,18 @@ var routes = []route{
 	{"GET /units/{code}", readJurisdiction, 0, (*ui).unit},
 	{"GET /admin/divisions", auth.Allow(cunjing.PermImportDivisions), 0, (*ui).importForm},
 	{"POST /admin/divisions", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*ui).importDivisions},
+	{"GET /audit", auth.Allow(cunjing.PermReadAudit), 0, (*ui).audit},
+	{"GET /admin/users", manageAccounts, 0, (*ui).users},
+	{"POST /admin/users", manageAccounts, formBody, (*ui).createUser},
+	{"GET /admin/new-user", manageAccounts, 0, (*ui).newUserForm},
+	{"GET /admin/users/{username}", manageAccounts, 0, (*ui).user},
+	{"POST /admin/users/{username}", manageAccounts, formBody, (*ui).updateUser},
+	{"GET /admin/users/{username}/edit", manageAccounts, 0, (*ui).editUserForm},
+	{"POST /admin/users/{username}/disable", manageAccounts, formBody, (*ui).disableUser},
+	{"POST /admin/users/{username}/enable", manageAccounts, formBody, (*ui).enableUser},
+	{"POST /admin/users/{username}/reset", manageAccounts, formBody, (*ui).resetUser},
+	{"GET /break-glass", auth.Allow(cunjing.PermReadPersonal), 0, (*ui).breakGlassForm},
+	{"POST /break-glass", auth.Allow(cunjing.PermReadPersonal), formBody, (*ui).breakGlass},
 	{"GET /static/{path...}", auth.Public, 0, (*ui).static},
 	{"/", auth.Public, 0, (*ui).notFound},
 }
