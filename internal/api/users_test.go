@@ -161,7 +161,8 @@ func TestPhonesAreMaskedInListsAndAuditedOnTheDetail(t *testing.T) {
 
 func TestUserNamesAreUniqueWhateverTheSpelling(t *testing.T) {
 	srv, _ := newServerAs(t, "admin")
-	for name, want := range map[string]int{"zhang": 201, "Zhang": 409, "Ｚｈａｎｇ": 409, " ZHANG ": 409} {
+	for i, name := range []string{"zhang", "Zhang", "Ｚｈａｎｇ", " ZHANG "} {
+		want := map[bool]int{true: 201, false: 409}[i == 0]
 		resp, body := send(t, srv, "", "POST", "/api/v1/users", `{"username":"`+name+`","role":"system_admin"}`)
 		if resp.StatusCode != want {
 			t.Errorf("create %q: %d %s; want %d", name, resp.StatusCode, body, want)
