@@ -83,7 +83,7 @@ func areaLookupQuery(n int) string {
 
 func areaInsertQuery(n int) string {
 	return "INSERT INTO areas (code, name, level, kind, parent_code, lng, lat, datum, boundary, updated_at) VALUES " +
-		placeholders(n, areaInsertColumns) + " ON CONFLICT (code) DO NOTHING"
+		valueTuples(n, areaInsertColumns) + " ON CONFLICT (code) DO NOTHING"
 }
 
 // add inserts the new areas of a batch and renames the changed ones. On a

@@ -123,7 +123,7 @@ func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, rows []auditRow) er
 	for i := range rows {
 		args = append(args, rows[i].args()...)
 	}
-	query := "INSERT INTO audit_log (" + auditColumns + ") VALUES " + placeholders(len(rows), auditColumnCount)
+	query := "INSERT INTO audit_log (" + auditColumns + ") VALUES " + valueTuples(len(rows), auditColumnCount)
 	if _, err := tx.ExecContext(ctx, s.dialect.q(query), args...); err != nil {
 		return fmt.Errorf("store: audit: insert: %w", err)
 	}

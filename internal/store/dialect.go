@@ -6,7 +6,7 @@ import (
 )
 
 // dialect is the SQL engine behind a Store. Queries are written once with ?
-// placeholders and PostgreSQL's spelling of DDL; q and ddl adapt them here.
+// parameters and PostgreSQL's spelling of DDL; q and ddl adapt them here.
 type dialect string
 
 const (
@@ -14,7 +14,7 @@ const (
 	postgres dialect = "postgres"
 )
 
-// q rebinds ? placeholders to $1, $2, … for PostgreSQL. Queries never carry
+// q rebinds ? parameters to $1, $2, … for PostgreSQL. Queries never carry
 // a literal question mark.
 func (d dialect) q(query string) string {
 	if d != postgres || !strings.Contains(query, "?") {
@@ -45,7 +45,7 @@ func (d dialect) ddl(script string) string {
 }
 
 // placeholders returns "(?,?,…),(?,?,…)" for rows rows of cols columns.
-func placeholders(rows, cols int) string {
+func valueTuples(rows, cols int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
 	return strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
 }

@@ -236,7 +236,7 @@ func (s *Store) insertUnit(ctx context.Context, tx *sql.Tx, u cunjing.Unit, path
 	for _, area := range u.Jurisdiction {
 		args = append(args, u.Code, area)
 	}
-	if _, err := tx.ExecContext(ctx, s.dialect.q("INSERT INTO unit_areas (unit_code, area_code) VALUES "+placeholders(len(u.Jurisdiction), 2)), args...); err != nil {
+	if _, err := tx.ExecContext(ctx, s.dialect.q("INSERT INTO unit_areas (unit_code, area_code) VALUES "+valueTuples(len(u.Jurisdiction), 2)), args...); err != nil {
 		if isUniqueViolation(err) {
 			return cunjing.Errorf(cunjing.EInvalid, "unit %s names an area twice", u.Code)
 		}
