@@ -44,7 +44,7 @@ func (d dialect) ddl(script string) string {
 	return script
 }
 
-// placeholders returns "(?,?,…),(?,?,…)" for rows rows of cols columns.
+// valueTuples returns "(?,?,…),(?,?,…)" for rows rows of cols columns.
 func valueTuples(rows, cols int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
 	return strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
