@@ -30,3 +30,13 @@ const (
 	RestrictMFA            = "mfa_pending"
 	RestrictChangePassword = "change_password"
 )
+
+// SessionState is what a request learns of its session in one read: the
+// session, its user, the user's data scope and the stored login policy (nil
+// while none is stored).
+type SessionState struct {
+	Session *Session
+	User    *User
+	Scope   Scope
+	Policy  *LoginPolicy
+}

@@ -30,7 +30,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addDBFlags(fs, &cfg)
 	addr := fs.String("addr", env("CUNJING_ADDR", "127.0.0.1:8080"), "listen address (env CUNJING_ADDR)")
 	withDemo := fs.Bool("demo", false, "on an empty database, load the demo city (Pingdingshan), its police force and demo accounts")
-	mfa := fs.String("mfa", env("CUNJING_MFA", ""), `second factor for roles that see personal data: "required" or "optional" (env CUNJING_MFA; default required, optional with --demo)`)
+	mfa := fs.String("mfa", env("CUNJING_MFA", ""), `second factor for roles that see personal data: "required" or "optional" (env CUNJING_MFA; default required, optional with --demo) until the security administrator sets a login policy`)
 	retention := fs.String("audit-retention", env("CUNJING_AUDIT_RETENTION", "365d"),
 		"how long audit rows are kept, at least 184d: days like 365d or a duration (env CUNJING_AUDIT_RETENTION)")
 	if err := parseFlags(fs, args); err != nil {
@@ -75,6 +75,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // profile, the default throttle and, unless mfa says "optional", a second
 // factor for every role that sees personal data. The demo makes it optional
 // by default so that its accounts open with the printed password alone.
+// Once the security administrator stores a login policy, it replaces the
+// password profile and mfa.
 func newAuthenticator(st *store.Store, logger *slog.Logger, mfa string, demoMode bool) (*auth.Authenticator, error) {
 	if mfa == "" {
 		mfa = map[bool]string{true: "optional", false: "required"}[demoMode]
@@ -83,7 +85,7 @@ func newAuthenticator(st *store.Store, logger *slog.Logger, mfa string, demoMode
 		return nil, fmt.Errorf("%w: --mfa must be required or optional, not %q", errUsage, mfa)
 	}
 	return &auth.Authenticator{Store: st, Policy: auth.DefaultPolicy, Throttle: auth.DefaultThrottle,
-		RequireMFA: mfa == "required", Now: time.Now, Logger: logger}, nil
+		RequireMFA: mfa == "required", Policies: st, Now: time.Now, Logger: logger}, nil
 }
 
 // newHandler puts the API, the UI and the shared middleware together.
@@ -91,11 +93,12 @@ func newHandler(st *store.Store, authn *auth.Authenticator, logger *slog.Logger)
 	importFiles := func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 		return importer.ImportDivisions(ctx, st, files...)
 	}
-	ui, err := web.New(web.Deps{Auth: authn, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Import: importFiles, Logger: logger})
+	ui, err := web.New(web.Deps{Auth: authn, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Import: importFiles, Ping: st.Ping, Logger: logger})
+	apiHandler := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
+		Ping: st.Ping, Logger: logger})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.Handle("/healthz", apiHandler)

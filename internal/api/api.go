@@ -22,9 +22,11 @@ type Deps struct {
 	Users  cunjing.AccountService
 	Grants cunjing.BreakGlassService
 	Audit  cunjing.AuditService
-	Import func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
-	Ping   func(ctx context.Context) error
-	Logger *slog.Logger
+	// Policies stores the login policy; Auth reads the one in force.
+	Policies cunjing.LoginPolicyService
+	Import   func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
+	Ping     func(ctx context.Context) error
+	Logger   *slog.Logger
 }
 
 // MaxJSONBody bounds a JSON request body; uploads have httpx.MaxUploadBody.
@@ -58,6 +60,8 @@ var Routes = []Route{
 	{"PATCH", "/api/v1/users/{username}", auth.Allow(cunjing.PermManageAccounts), MaxJSONBody, (*api).updateUser},
 	{"POST", "/api/v1/users/{username}/reset", auth.Allow(cunjing.PermManageAccounts), MaxJSONBody, (*api).resetUser},
 	{"POST", "/api/v1/break-glass", auth.Allow(cunjing.PermReadPersonal), MaxJSONBody, (*api).breakGlass},
+	{"GET", "/api/v1/settings/login-policy", auth.Allow(cunjing.PermManageSecurity), MaxJSONBody, (*api).getLoginPolicy},
+	{"PUT", "/api/v1/settings/login-policy", auth.Allow(cunjing.PermManageSecurity), MaxJSONBody, (*api).putLoginPolicy},
 	{"GET", "/api/v1/areas", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listAreas},
 	{"GET", "/api/v1/areas/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getArea},
 	{"POST", "/api/v1/areas/import", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*api).importAreas},

@@ -79,14 +79,18 @@ func (a *Authenticator) refuse(ctx context.Context, name string, why *cunjing.Er
 
 // startSession creates the session of a user whose password was right.
 func (a *Authenticator) startSession(ctx context.Context, u *cunjing.User, now time.Time) (*LoginResult, error) {
-	mfa := u.TOTPSecret != "" || a.RequireMFA && u.Role.SeesPersonalData()
+	policy, requireMFA, err := a.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mfa := u.TOTPSecret != "" || requireMFA && u.Role.SeesPersonalData()
 	secret, idHash := newSecret()
 	sess := cunjing.Session{IDHash: idHash, Username: u.Username, Kind: cunjing.SessionBrowser, MFAPending: mfa,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(AbsoluteTimeout)}
 	if err := a.Store.CreateSession(ctx, sess); err != nil {
 		return nil, err
 	}
-	result := &LoginResult{Token: secret, Restriction: a.restriction(&sess, u, now), ExpiresAt: sess.ExpiresAt}
+	result := &LoginResult{Token: secret, Restriction: restriction(&sess, u, policy, now), ExpiresAt: sess.ExpiresAt}
 	if err := a.Store.Audit(ctx, cunjing.ActionLogin, u.Username, cunjing.ResultOK, result.Restriction); err != nil {
 		return nil, err
 	}
@@ -118,7 +122,11 @@ func (a *Authenticator) ChangePassword(ctx context.Context, current, next string
 		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the new password must differ from the current one",
 			Fields: map[string]string{"password": "same as the current password"}}
 	}
-	if err := a.Policy.Check(next, u.Username); err != nil {
+	policy, _, err := a.current(ctx)
+	if err != nil {
+		return err
+	}
+	if err := policy.Check(next, u.Username); err != nil {
 		return err
 	}
 	hash, err := HashPassword(next)

@@ -36,7 +36,7 @@ const SessionCookie = "cunjing_session"
 type Store interface {
 	cunjing.UserService
 	CreateSession(ctx context.Context, sess cunjing.Session) error
-	Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, cunjing.Scope, error)
+	Session(ctx context.Context, idHash string) (*cunjing.SessionState, error)
 	TouchSession(ctx context.Context, idHash string, at time.Time) error
 	CompleteMFA(ctx context.Context, idHash string) error
 	RevokeSession(ctx context.Context, username, idHash string) error
@@ -60,8 +60,63 @@ type Authenticator struct {
 	// RequireMFA makes a second factor mandatory for roles that see
 	// personal data (SECURITY.md A5).
 	RequireMFA bool
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// Policies, when set, holds the login policy of the security
+	// administrator; while one is stored it replaces Policy and RequireMFA.
+	Policies cunjing.LoginPolicyService
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+// LoginPolicy returns the login policy in force: the stored one, read anew
+// at each call so that a change applies at once on every replica, or else
+// Policy and RequireMFA.
+func (a *Authenticator) LoginPolicy(ctx context.Context) (cunjing.LoginPolicy, error) {
+	if a.Policies == nil {
+		return a.inForce(nil), nil
+	}
+	p, err := a.Policies.LoginPolicy(ctx)
+	switch {
+	case cunjing.ErrorCode(err) == cunjing.ENotFound:
+		return a.inForce(nil), nil
+	case err != nil:
+		return p, err
+	}
+	return a.inForce(&p), nil
+}
+
+// inForce is the stored policy when there is one and stored policies are
+// used, else Policy and RequireMFA.
+func (a *Authenticator) inForce(stored *cunjing.LoginPolicy) cunjing.LoginPolicy {
+	if stored != nil && a.Policies != nil {
+		return *stored
+	}
+	return cunjing.LoginPolicy{MinLength: a.Policy.MinLength, MinClasses: a.Policy.MinClasses, MaxAge: a.Policy.MaxAge,
+		Blocklist: a.Policy.Blocklist, RequireMFA: a.RequireMFA}
+}
+
+// passwordPolicy is the password part of a login policy.
+func passwordPolicy(p cunjing.LoginPolicy) PasswordPolicy {
+	return PasswordPolicy{MinLength: p.MinLength, MinClasses: p.MinClasses, MaxAge: p.MaxAge, Blocklist: p.Blocklist}
+}
+
+// current returns the password policy and the second-factor requirement
+// in force.
+func (a *Authenticator) current(ctx context.Context) (PasswordPolicy, bool, error) {
+	p, err := a.LoginPolicy(ctx)
+	if err != nil {
+		return PasswordPolicy{}, false, err
+	}
+	return passwordPolicy(p), p.RequireMFA, nil
+}
+
+// MustChangePassword reports whether u may do nothing before changing his
+// password: it was reset, or it has expired under the policy in force.
+func (a *Authenticator) MustChangePassword(ctx context.Context, u *cunjing.User) (bool, error) {
+	policy, _, err := a.current(ctx)
+	if err != nil {
+		return false, err
+	}
+	return mustChange(u, policy, a.Now()), nil
 }
 
 // newSecret returns a random session secret and the hash that is stored.
@@ -115,21 +170,22 @@ func (a *Authenticator) Identify(next http.Handler) http.Handler {
 // identify fills id from a live session. Expired, revoked or disabled
 // sessions leave id anonymous.
 func (a *Authenticator) identify(ctx context.Context, id *cunjing.Identity, idHash string) error {
-	sess, u, scope, err := a.Store.Session(ctx, idHash)
+	state, err := a.Store.Session(ctx, idHash)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
+	sess, u, scope, now := state.Session, state.User, state.Scope, a.Now()
 	if u.Disabled || !a.live(sess, now) {
 		return cunjing.Errorf(cunjing.EUnauthorized, "session ended")
 	}
+	policy := passwordPolicy(a.inForce(state.Policy))
 	if now.Sub(sess.LastSeenAt) > touchEvery {
 		if err := a.Store.TouchSession(ctx, idHash, now); err != nil {
 			return err
 		}
 	}
 	id.Username, id.Role, id.UnitCode, id.Scope, id.SessionID = u.Username, u.Role, u.UnitCode, scope, idHash
-	id.Restriction = a.restriction(sess, u, now)
+	id.Restriction = restriction(sess, u, policy, now)
 	return nil
 }
 
@@ -141,15 +197,21 @@ func (a *Authenticator) live(sess *cunjing.Session, now time.Time) bool {
 	return sess.Kind == cunjing.SessionToken || now.Sub(sess.LastSeenAt) <= IdleTimeout
 }
 
-// restriction is what the session must do before anything else.
-func (a *Authenticator) restriction(sess *cunjing.Session, u *cunjing.User, now time.Time) string {
+// restriction is what the session must do before anything else under the
+// password policy.
+func restriction(sess *cunjing.Session, u *cunjing.User, policy PasswordPolicy, now time.Time) string {
 	switch {
 	case sess.MFAPending:
 		return cunjing.RestrictMFA
-	case u.MustChangePassword || a.Policy.Expired(u.PasswordChangedAt, now):
+	case mustChange(u, policy, now):
 		return cunjing.RestrictChangePassword
 	}
 	return ""
+}
+
+// mustChange reports whether u's password was reset or has expired at now.
+func mustChange(u *cunjing.User, policy PasswordPolicy, now time.Time) bool {
+	return u.MustChangePassword || policy.Expired(u.PasswordChangedAt, now)
 }
 
 var errWrongCredentials = cunjing.Errorf(cunjing.EUnauthorized, "wrong user name or password")

@@ -23,56 +23,76 @@ func (s *Store) CreateSession(ctx context.Context, sess cunjing.Session) error {
 	})
 }
 
-// sessionQuery reads a session, its user and the user's jurisdiction.
+// sessionQuery reads a session, its user, the user's jurisdiction (a row
+// per area) and the stored login policy, in one round trip.
 var sessionQuery = `SELECT s.kind, s.name, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, ` + userColumnsOf("u.") + `,
-	COALESCE(a.area_code, '') FROM sessions s JOIN users u ON u.username = s.username
-	LEFT JOIN unit_areas a ON a.unit_code = u.unit_code WHERE s.id_hash = ? AND s.revoked_at = '' ORDER BY a.area_code`
+	COALESCE(a.area_code, ''), COALESCE(p.value, '') FROM sessions s JOIN users u ON u.username = s.username
+	LEFT JOIN unit_areas a ON a.unit_code = u.unit_code
+	LEFT JOIN settings p ON p.name = '` + loginPolicySetting + `'
+	WHERE s.id_hash = ? AND s.revoked_at = '' ORDER BY a.area_code`
 
-// Session returns a live session with its user and the user's data scope,
-// read in one query at each request so that a change of unit or
-// jurisdiction applies at once (SECURITY.md B5). A revoked or unknown
-// session is unauthorized; expiry is the caller's to judge.
-func (s *Store) Session(ctx context.Context, idHash string) (*cunjing.Session, *cunjing.User, cunjing.Scope, error) {
+// Session returns a live session with its user, the user's data scope and
+// the stored login policy, read in one query at each request so that a
+// change of unit, jurisdiction or policy applies at once (SECURITY.md B5).
+// A revoked or unknown session is unauthorized; expiry is the caller's to
+// judge.
+func (s *Store) Session(ctx context.Context, idHash string) (*cunjing.SessionState, error) {
 	stmt, err := s.readStmt(ctx, sessionQuery)
 	if err != nil {
-		return nil, nil, cunjing.Scope{}, err
+		return nil, err
 	}
 	rows, err := stmt.QueryContext(ctx, idHash)
 	if err != nil {
-		return nil, nil, cunjing.Scope{}, fmt.Errorf("store: read session: %w", err)
+		return nil, fmt.Errorf("store: read session: %w", err)
 	}
 	defer rows.Close()
-	sess := &cunjing.Session{IDHash: idHash}
-	var u *cunjing.User
-	var scope cunjing.Scope
+	state := &cunjing.SessionState{Session: &cunjing.Session{IDHash: idHash}}
+	var policy string
 	for rows.Next() {
-		var kind, created, seen, expires, area string
-		row := userRow{}
-		dest := append([]any{&kind, &sess.Name, &sess.MFAPending, &created, &seen, &expires}, row.dest()...)
-		if err := rows.Scan(append(dest, &area)...); err != nil {
-			return nil, nil, cunjing.Scope{}, fmt.Errorf("store: read session: %w", err)
+		var area string
+		if err := scanSessionRow(rows, state, &area, &policy); err != nil {
+			return nil, err
 		}
-		sess.Kind = cunjing.SessionKind(kind)
-		sess.CreatedAt, _ = parseTimestamp(created)
-		sess.LastSeenAt, _ = parseTimestamp(seen)
-		sess.ExpiresAt, _ = parseTimestamp(expires)
-		u = row.user()
 		if area != "" {
-			scope.Prefixes = append(scope.Prefixes, area)
+			state.Scope.Prefixes = append(state.Scope.Prefixes, area)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, cunjing.Scope{}, fmt.Errorf("store: read session: %w", err)
+		return nil, fmt.Errorf("store: read session: %w", err)
 	}
-	if u == nil {
-		return nil, nil, cunjing.Scope{}, cunjing.Errorf(cunjing.EUnauthorized, "not logged in")
+	if state.User == nil {
+		return nil, cunjing.Errorf(cunjing.EUnauthorized, "not logged in")
 	}
-	sess.Username = u.Username
+	state.Session.Username = state.User.Username
 	// Accounts without a unit are the administrators set up at install;
 	// officers and auxiliaries will see their assigned villages once
 	// assignments exist, until then their unit's jurisdiction.
-	scope.All = u.UnitCode == "" && u.Role.IsAdministrator()
-	return sess, u, scope, nil
+	state.Scope.All = state.User.UnitCode == "" && state.User.Role.IsAdministrator()
+	if policy != "" {
+		p, err := parseLoginPolicy(policy)
+		if err != nil {
+			return nil, err
+		}
+		state.Policy = &p
+	}
+	return state, nil
+}
+
+// scanSessionRow reads one row of sessionQuery into state.
+func scanSessionRow(rows *sql.Rows, state *cunjing.SessionState, area, policy *string) error {
+	sess := state.Session
+	var kind, created, seen, expires string
+	var row userRow
+	dest := append([]any{&kind, &sess.Name, &sess.MFAPending, &created, &seen, &expires}, row.dest()...)
+	if err := rows.Scan(append(dest, area, policy)...); err != nil {
+		return fmt.Errorf("store: read session: %w", err)
+	}
+	sess.Kind = cunjing.SessionKind(kind)
+	sess.CreatedAt, _ = parseTimestamp(created)
+	sess.LastSeenAt, _ = parseTimestamp(seen)
+	sess.ExpiresAt, _ = parseTimestamp(expires)
+	state.User = row.user()
+	return nil
 }
 
 // TouchSession records activity on a session, for the idle timeout.

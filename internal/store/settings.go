@@ -51,6 +51,11 @@ func scanLoginPolicy(row *sql.Row) (cunjing.LoginPolicy, error) {
 	case err != nil:
 		return cunjing.LoginPolicy{}, fmt.Errorf("store: read login policy: %w", err)
 	}
+	return parseLoginPolicy(value)
+}
+
+// parseLoginPolicy reads the stored JSON form of a login policy.
+func parseLoginPolicy(value string) (cunjing.LoginPolicy, error) {
 	var j loginPolicyJSON
 	if err := json.Unmarshal([]byte(value), &j); err != nil {
 		return cunjing.LoginPolicy{}, fmt.Errorf("store: read login policy: %w", err)

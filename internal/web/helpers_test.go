@@ -36,8 +36,9 @@ func newTestUI(t *testing.T, st *store.Store, username string) http.Handler {
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},
-		Grants: st,
-		Logger: slog.New(slog.DiscardHandler),
+		Grants:   st,
+		Policies: st,
+		Logger:   slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -125,7 +125,10 @@ func (u *ui) mfa(w http.ResponseWriter, r *http.Request) {
 // restrictionAfterMFA tells whether the password must still be changed.
 func (u *ui) restrictionAfterMFA(r *http.Request) string {
 	user, err := u.Auth.Store.User(r.Context(), cunjing.IdentityFrom(r.Context()).Username)
-	if err == nil && (user.MustChangePassword || u.Auth.Policy.Expired(user.PasswordChangedAt, u.Auth.Now())) {
+	if err != nil {
+		return ""
+	}
+	if must, err := u.Auth.MustChangePassword(r.Context(), user); err == nil && must {
 		return cunjing.RestrictChangePassword
 	}
 	return ""

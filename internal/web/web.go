@@ -24,9 +24,11 @@ type Deps struct {
 	Users  cunjing.AccountService
 	Grants cunjing.BreakGlassService
 	Audit  cunjing.AuditService
-	Auth   *auth.Authenticator
-	Import func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
-	Logger *slog.Logger
+	// Policies stores the login policy; Auth reads the one in force.
+	Policies cunjing.LoginPolicyService
+	Auth     *auth.Authenticator
+	Import   func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
+	Logger   *slog.Logger
 }
 
 // navItem is one entry of the navigation; later modules add a line to nav.
@@ -45,6 +47,7 @@ var nav = []navItem{
 	{Key: "nav.units", Path: "/units"},
 	{Key: "nav.audit", Path: "/audit", Admin: true, Permission: cunjing.PermReadAudit},
 	{Key: "nav.users", Path: "/admin/users", Admin: true, Permission: cunjing.PermManageAccounts},
+	{Key: "nav.security", Path: "/admin/security", Admin: true, Permission: cunjing.PermManageSecurity},
 	{Key: "nav.import", Path: "/admin/divisions", Admin: true, Permission: cunjing.PermImportDivisions},
 }
 
@@ -116,6 +119,8 @@ var routes = []route{
 	{"POST /admin/users/{username}/disable", manageAccounts, formBody, (*ui).disableUser},
 	{"POST /admin/users/{username}/enable", manageAccounts, formBody, (*ui).enableUser},
 	{"POST /admin/users/{username}/reset", manageAccounts, formBody, (*ui).resetUser},
+	{"GET /admin/security", auth.Allow(cunjing.PermManageSecurity), 0, (*ui).securityForm},
+	{"POST /admin/security", auth.Allow(cunjing.PermManageSecurity), formBody, (*ui).saveSecurity},
 	{"GET /break-glass", auth.Allow(cunjing.PermReadPersonal), 0, (*ui).breakGlassForm},
 	{"POST /break-glass", auth.Allow(cunjing.PermReadPersonal), formBody, (*ui).breakGlass},
 	{"GET /static/{path...}", auth.Public, 0, (*ui).static},

@@ -13,11 +13,19 @@ import (
 	"cunjing/internal/auth"
 )
 
+// Store is what the authenticator reads: accounts, sessions and the login
+// policy.
+type Store interface {
+	auth.Store
+	cunjing.LoginPolicyService
+}
+
 // Authenticator returns the server's authenticator without the mandatory
-// second factor, so that tests log in with a password alone.
-func Authenticator(st auth.Store) *auth.Authenticator {
+// second factor, so that tests log in with a password alone, until a
+// stored login policy asks for one.
+func Authenticator(st Store) *auth.Authenticator {
 	return &auth.Authenticator{Store: st, Policy: auth.DefaultPolicy, Throttle: auth.DefaultThrottle,
-		Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
+		Policies: st, Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // Login logs username in with password and returns the session token.
