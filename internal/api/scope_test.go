@@ -136,17 +136,23 @@ func sharesScope(jurisdiction []string, scope string) bool {
 func TestRolesMeetTheirRoutes(t *testing.T) {
 	// The status each demo role gets on routes of each policy; "" is a visitor.
 	matrix := []struct {
-		method, path string
-		want         map[string]int
+		method, path, body string
+		want               map[string]int
 	}{
-		{"GET", "/api/v1/areas/410423", map[string]int{"": 401, "city": 200, "leader": 200, "lushan": 200, "ruzhou": 404, "chief": 404,
+		{"GET", "/api/v1/areas/410423", "", map[string]int{"": 401, "city": 200, "leader": 200, "lushan": 200, "ruzhou": 404, "chief": 404,
 			"officer": 404, "auditor": 403, "security": 200, "admin": 200}},
-		{"GET", "/api/v1/areas?under=410423", map[string]int{"": 401, "city": 200, "auditor": 403, "officer": 200}},
-		{"POST", "/api/v1/areas/import", map[string]int{"": 401, "city": 403, "lushan": 403, "officer": 403, "auditor": 403, "security": 403, "admin": 400}},
-		{"GET", "/api/v1/auth/tokens", map[string]int{"": 401, "officer": 200, "auditor": 200}},
-		{"GET", "/api/v1/audit", map[string]int{"": 401, "admin": 403, "security": 403, "city": 403, "leader": 403, "officer": 403, "auditor": 200}},
-		{"GET", "/api/v1/audit/export.xlsx", map[string]int{"": 401, "admin": 403, "security": 403, "city": 403, "auditor": 200}},
-		{"GET", "/healthz", map[string]int{"": 200, "officer": 200}},
+		{"GET", "/api/v1/areas?under=410423", "", map[string]int{"": 401, "city": 200, "auditor": 403, "officer": 200}},
+		{"POST", "/api/v1/areas/import", "", map[string]int{"": 401, "city": 403, "lushan": 403, "officer": 403, "auditor": 403, "security": 403, "admin": 400}},
+		{"GET", "/api/v1/auth/tokens", "", map[string]int{"": 401, "officer": 200, "auditor": 200}},
+		{"GET", "/api/v1/users", "", map[string]int{"": 401, "admin": 200, "city": 200, "lushan": 200, "chief": 403, "officer": 403,
+			"leader": 403, "security": 403, "auditor": 403}},
+		{"GET", "/api/v1/users/officer", "", map[string]int{"": 401, "admin": 200, "lushan": 200, "ruzhou": 404, "officer": 403, "auditor": 403}},
+		{"POST", "/api/v1/users/officer/reset", "", map[string]int{"": 401, "officer": 403, "security": 403, "auditor": 403}},
+		{"POST", "/api/v1/break-glass", "{}", map[string]int{"": 401, "officer": 400, "ruzhou": 400, "admin": 403, "leader": 403, "auditor": 403}},
+		// Only the auditor reads the audit trail; the system administrator cannot (B4).
+		{"GET", "/api/v1/audit", "", map[string]int{"": 401, "admin": 403, "security": 403, "city": 403, "lushan": 403, "leader": 403, "officer": 403, "auditor": 200}},
+		{"GET", "/api/v1/audit/export.xlsx", "", map[string]int{"": 401, "admin": 403, "security": 403, "city": 403, "auditor": 200}},
+		{"GET", "/healthz", "", map[string]int{"": 200, "officer": 200}},
 	}
 	servers := map[string]*httptest.Server{}
 	for _, row := range matrix {
@@ -156,8 +162,8 @@ func TestRolesMeetTheirRoutes(t *testing.T) {
 				srv, _ = newServerAs(t, user)
 				servers[user] = srv
 			}
-			if status, body := raw(t, srv, row.method, row.path); status != want {
-				t.Errorf("%s %s as %q: %d; want %d (%s)", row.method, row.path, user, status, want, body)
+			if resp, body := send(t, srv, "", row.method, row.path, row.body); resp.StatusCode != want {
+				t.Errorf("%s %s as %q: %d; want %d (%s)", row.method, row.path, user, resp.StatusCode, want, body)
 			}
 		}
 	}
