@@ -16,9 +16,10 @@ type loginPage struct {
 	Next     string // where to go after logging in
 	Error    string // message key
 	Fields   map[string]string
-	Secret   string // a new second-factor secret, shown once
-	URL      string // its otpauth:// URL
-	Enrolled bool   // the user has a second factor already
+	Secret   string              // a new second-factor secret, shown once
+	URL      string              // its otpauth:// URL
+	Enrolled bool                // the user has a second factor already
+	Policy   cunjing.LoginPolicy // the rules a new password must meet
 }
 
 // safeNext keeps a post-login destination only when it is a path of this
@@ -135,17 +136,32 @@ func (u *ui) restrictionAfterMFA(r *http.Request) string {
 }
 
 func (u *ui) passwordForm(w http.ResponseWriter, r *http.Request) {
-	u.render(w, r, http.StatusOK, "password", loginPage{Next: safeNext(r.URL.Query().Get("next"))})
+	page, err := u.passwordPage(r, r.URL.Query().Get("next"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.render(w, r, http.StatusOK, "password", page)
+}
+
+// passwordPage is the password form with the rules in force.
+func (u *ui) passwordPage(r *http.Request, next string) (loginPage, error) {
+	policy, err := u.Auth.LoginPolicy(r.Context())
+	return loginPage{Next: safeNext(next), Policy: policy}, err
 }
 
 func (u *ui) changePassword(w http.ResponseWriter, r *http.Request) {
-	page := loginPage{Next: safeNext(r.PostFormValue("next"))}
+	page, err := u.passwordPage(r, r.PostFormValue("next"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	if r.PostFormValue("password") != r.PostFormValue("confirm") {
 		page.Fields = map[string]string{"confirm": "password.mismatch"}
 		u.render(w, r, http.StatusBadRequest, "password", page)
 		return
 	}
-	err := u.Auth.ChangePassword(r.Context(), r.PostFormValue("current_password"), r.PostFormValue("password"))
+	err = u.Auth.ChangePassword(r.Context(), r.PostFormValue("current_password"), r.PostFormValue("password"))
 	var e *cunjing.Error
 	switch {
 	case err == nil:

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
+	"cunjing"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"cunjing/internal/auth"
 	"cunjing/internal/demo"
@@ -78,4 +81,16 @@ func TestOtherCountyIsNotFound(t *testing.T) {
 	if strings.Contains(body, "鲁山") {
 		t.Error("汝州市's page mentions 鲁山")
 	}
+}
+
+func TestPasswordPageStatesThePolicyInForce(t *testing.T) {
+	h, st := demoUIAs(t, "officer")
+	_, body := get(t, h, "/password")
+	wantContains(t, "password page", body, "新密码至少 8 个字符，包含大写字母、小写字母、数字、符号中的 3 类")
+	security := cunjing.WithIdentity(context.Background(), &cunjing.Identity{Username: "security", Role: cunjing.RoleSecurityAdmin, Scope: cunjing.Scope{All: true}})
+	if err := st.SetLoginPolicy(security, cunjing.LoginPolicy{MinLength: 14, MinClasses: 2, MaxAge: 90 * 24 * time.Hour, Blocklist: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = get(t, h, "/password")
+	wantContains(t, "password page after the change", body, "新密码至少 14 个字符，包含大写字母、小写字母、数字、符号中的 2 类")
 }
