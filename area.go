@@ -43,6 +43,37 @@ type Area struct {
 	ParentCode string // "" for a province
 	Location   *Point // optional
 	Boundary   string // optional GeoJSON geometry
+	VenueType  VenueType
+}
+
+// VenueType is the kind of a large public place (the 店 of 一村(格、店)一警).
+type VenueType string
+
+// Types of venue.
+const (
+	VenueMall      VenueType = "mall"      // 商场
+	VenueHospital  VenueType = "hospital"  // 医院
+	VenueSchool    VenueType = "school"    // 学校
+	VenueMarket    VenueType = "market"    // 市场
+	VenueTransport VenueType = "transport" // 车站
+	VenueScenic    VenueType = "scenic"    // 景区
+	VenueIndustry  VenueType = "industry"  // 工业园区
+	VenueOther     VenueType = "other"     // 其他
+)
+
+// VenueTypes lists the venue types.
+var VenueTypes = []VenueType{VenueMall, VenueHospital, VenueSchool, VenueMarket, VenueTransport, VenueScenic,
+	VenueIndustry, VenueOther}
+
+// NewArea asks for a grid inside a community or a venue under any area;
+// the store gives it the next free code (<parent>-Gnn or <parent>-Snn).
+type NewArea struct {
+	ParentCode string
+	Level      Level // LevelGrid or LevelVenue
+	Name       string
+	VenueType  VenueType
+	Location   *Point
+	Boundary   string
 }
 
 // Point is a coordinate with its datum, since Chinese maps use GCJ-02.
@@ -138,6 +169,8 @@ type AreaService interface {
 	CountAreas(ctx context.Context, code string) (AreaCounts, error)
 	// ExistingAreaCodes returns which of codes exist.
 	ExistingAreaCodes(ctx context.Context, codes []string) (map[string]bool, error)
+	// CreateArea adds a grid or a venue and returns it with its code.
+	CreateArea(ctx context.Context, a NewArea) (*Area, error)
 	// ImportAreas inserts new areas and renames changed ones in one
 	// transaction. The sequence must give parents before children.
 	ImportAreas(ctx context.Context, areas iter.Seq[Area]) (ImportResult, error)

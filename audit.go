@@ -21,13 +21,23 @@ const (
 	ActionAuditQuery      = "audit_query"      //
 	ActionAuditExport     = "audit_export"     //
 	ActionConfigChange    = "config_change"    //
+	ActionAreaCreate      = "area_create"      // object: the grid or venue code
+	ActionStaffCreate     = "staff_create"     // object: staff:<id>
+	ActionStaffUpdate     = "staff_update"     // object: staff:<id>; detail: fields changed
+	ActionAssign          = "assign"           // object: the area code; detail: staff, role, dates
+	ActionAssignEnd       = "assign_end"       // object: the area code
+	ActionStaffingChange  = "staffing_change"  // models, bindings, office standard
+	ActionDualPost        = "dual_post"        // object: the area code
+	ActionOfficeUpdate    = "office_update"    // object: the unit code
+	ActionImportStaff     = "import_staff"     // object: the file; detail: counts
 )
 
 // AuditActions lists the audit actions, in the order of the auditor's
 // search form; a new action belongs here too.
 var AuditActions = []string{ActionLogin, ActionLogout, ActionPasswordChange, ActionUserCreate, ActionUserUpdate,
 	ActionTokenCreate, ActionTokenRevoke, ActionImportDivisions, ActionUnitCreate, ActionReadPersonal, ActionBreakGlass,
-	ActionAuditQuery, ActionAuditExport, ActionConfigChange}
+	ActionAuditQuery, ActionAuditExport, ActionConfigChange, ActionAreaCreate, ActionStaffCreate, ActionStaffUpdate,
+	ActionAssign, ActionAssignEnd, ActionStaffingChange, ActionDualPost, ActionOfficeUpdate, ActionImportStaff}
 
 // Audit results.
 const (

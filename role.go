@@ -35,15 +35,17 @@ const (
 	PermManageSecurity   Permission = "manage_security"   // roles, scopes, policies
 	PermImportDivisions  Permission = "import_divisions"  // official division codes
 	PermReadAudit        Permission = "read_audit"        // the audit trail
+	PermManageStaff      Permission = "manage_staff"      // staff, assignments, dual posts, grids, venues, offices in scope
+	PermManageStaffing   Permission = "manage_staffing"   // staffing models and the office standard
 )
 
 // rolePermissions is the role × permission matrix. The city and county
 // administrators manage the accounts of their own jurisdiction, up to their
 // own rank; the system administrator manages every account.
 var rolePermissions = map[Role][]Permission{
-	RoleCityAdmin:     {PermReadJurisdiction, PermReadPersonal, PermWriteData, PermManageAccounts},
-	RoleCountyAdmin:   {PermReadJurisdiction, PermReadPersonal, PermWriteData, PermManageAccounts},
-	RoleStationChief:  {PermReadJurisdiction, PermReadPersonal, PermWriteData},
+	RoleCityAdmin:     {PermReadJurisdiction, PermReadPersonal, PermWriteData, PermManageAccounts, PermManageStaff, PermManageStaffing},
+	RoleCountyAdmin:   {PermReadJurisdiction, PermReadPersonal, PermWriteData, PermManageAccounts, PermManageStaff, PermManageStaffing},
+	RoleStationChief:  {PermReadJurisdiction, PermReadPersonal, PermWriteData, PermManageStaff},
 	RoleOfficer:       {PermReadJurisdiction, PermReadPersonal, PermWriteData},
 	RoleAuxiliary:     {PermReadJurisdiction, PermReadPersonal, PermWriteData},
 	RoleLeader:        {PermReadJurisdiction},

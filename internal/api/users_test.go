@@ -187,22 +187,38 @@ func TestRequestsCannotRaiseRolesLeaveTheScopeOrSetOtherFields(t *testing.T) {
 	}
 }
 
-func TestMovingAnOfficerChangesHisScopeAtOnce(t *testing.T) {
+func TestReassigningAnOfficerChangesHisScopeAtOnce(t *testing.T) {
 	srv, st := newServerAs(t, "lushan")
-	from, to := workstations(t, st, "410423000000")
-	token := addOfficer(t, st, "zhou", "", from.Code)
-	oldVillage, newVillage := "/api/v1/areas/"+from.Jurisdiction[0], "/api/v1/areas/"+to.Jurisdiction[0]
-	if resp, body := send(t, srv, token, "GET", oldVillage, ""); resp.StatusCode != 200 {
-		t.Fatalf("the officer reads his village: %d %s", resp.StatusCode, body)
+	ws, _ := workstations(t, st, "410423000000")
+	token := addOfficer(t, st, "zhou", "", ws.Code)
+	oldVillage, newVillage := ws.Jurisdiction[0], ws.Jurisdiction[1]
+	if resp, _ := send(t, srv, token, "GET", "/api/v1/areas/"+oldVillage, ""); resp.StatusCode != 404 {
+		t.Fatalf("an officer without a post reads a village: %d; want 404", resp.StatusCode)
 	}
-	if resp, body := send(t, srv, "", "PATCH", "/api/v1/users/zhou", `{"unit_code":"`+to.Code+`"}`); resp.StatusCode != 204 {
-		t.Fatalf("move: %d %s", resp.StatusCode, body)
+	ctx := storetest.Ctx()
+	zhou := []cunjing.Staff{{Name: "周警官", Kind: cunjing.StaffOfficer, UnitCode: ws.Code, PoliceNumber: "419901", Username: "zhou"}}
+	if err := st.CreateStaff(ctx, zhou); err != nil {
+		t.Fatal(err)
 	}
-	if resp, _ := send(t, srv, token, "GET", oldVillage, ""); resp.StatusCode != 404 {
-		t.Errorf("the moved officer's next request for his old village: %d; want 404", resp.StatusCode)
+	today := cunjing.DateOf(time.Now())
+	post, err := st.Assign(ctx, cunjing.AssignRequest{StaffID: zhou[0].ID, AreaCode: oldVillage, Role: cunjing.PostResponsible, Start: today})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if resp, _ := send(t, srv, token, "GET", newVillage, ""); resp.StatusCode != 200 {
-		t.Errorf("the moved officer reads his new village: %d; want 200", resp.StatusCode)
+	if resp, body := send(t, srv, token, "GET", "/api/v1/areas/"+oldVillage, ""); resp.StatusCode != 200 {
+		t.Fatalf("the officer reads the village he was assigned: %d %s", resp.StatusCode, body)
+	}
+	if err := st.EndAssignment(ctx, post.ID, today); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Assign(ctx, cunjing.AssignRequest{StaffID: zhou[0].ID, AreaCode: newVillage, Role: cunjing.PostResponsible, Start: today}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := send(t, srv, token, "GET", "/api/v1/areas/"+oldVillage, ""); resp.StatusCode != 404 {
+		t.Errorf("the reassigned officer's next request for his old village: %d; want 404", resp.StatusCode)
+	}
+	if resp, _ := send(t, srv, token, "GET", "/api/v1/areas/"+newVillage, ""); resp.StatusCode != 200 {
+		t.Errorf("the reassigned officer reads his new village: %d; want 200", resp.StatusCode)
 	}
 }
 

@@ -30,7 +30,7 @@ func callerCtx(ip string) context.Context {
 }
 
 // newAuth returns an authenticator over a store holding a tiny city with one
-// bureau and two accounts: "zhang", an officer of the bureau, and "audit", an
+// bureau and two accounts: "zhang", a station chief of the bureau, and "audit", an
 // auditor.
 func newAuth(t testing.TB, st *store.Store, c *clock) *auth.Authenticator {
 	t.Helper()
@@ -48,7 +48,7 @@ func newAuth(t testing.TB, st *store.Store, c *clock) *auth.Authenticator {
 	}
 	hash, _ := auth.HashPassword(goodPassword)
 	for _, u := range []cunjing.User{
-		{Username: "zhang", Role: cunjing.RoleOfficer, UnitCode: "410423000000", PasswordHash: hash},
+		{Username: "zhang", Role: cunjing.RoleStationChief, UnitCode: "410423000000", PasswordHash: hash},
 		{Username: "audit", Role: cunjing.RoleAuditor, PasswordHash: hash},
 	} {
 		if err := st.CreateUser(ctx, u); err != nil {
@@ -78,7 +78,7 @@ func TestLoginGivesAScopedSession(t *testing.T) {
 			t.Fatalf("login = %+v, %v", res, err)
 		}
 		id := whoAmI(a, res.Token)
-		if id.Username != "zhang" || id.Role != cunjing.RoleOfficer || !slices.Equal(id.Scope.Prefixes, []string{"410423"}) {
+		if id.Username != "zhang" || id.Role != cunjing.RoleStationChief || !slices.Equal(id.Scope.Prefixes, []string{"410423"}) {
 			t.Fatalf("identity = %+v; want zhang with the scope of his unit", id)
 		}
 	})

@@ -13,7 +13,7 @@ import (
 
 var _ cunjing.AreaService = (*Store)(nil)
 
-const areaColumns = "code, name, level, kind, COALESCE(parent_code, ''), lng, lat, COALESCE(datum, ''), COALESCE(boundary, '')"
+const areaColumns = "code, name, level, kind, COALESCE(parent_code, ''), lng, lat, COALESCE(datum, ''), COALESCE(boundary, ''), venue_type"
 
 // AreaDetail returns the area with its ancestors and its counts by level.
 func (s *Store) AreaDetail(ctx context.Context, code string) (*cunjing.AreaDetail, error) {
@@ -228,16 +228,21 @@ func (s *Store) queryAreas(ctx context.Context, query string, args ...any) ([]cu
 	if err != nil {
 		return nil, fmt.Errorf("store: query areas: %w", err)
 	}
+	return scanAreas(rows)
+}
+
+// scanAreas reads rows of areaColumns and closes them.
+func scanAreas(rows *sql.Rows) ([]cunjing.Area, error) {
 	defer rows.Close()
 	var areas []cunjing.Area
 	for rows.Next() {
 		var a cunjing.Area
-		var level, kind, datum string
+		var level, kind, datum, venue string
 		var lng, lat sql.NullFloat64
-		if err := rows.Scan(&a.Code, &a.Name, &level, &kind, &a.ParentCode, &lng, &lat, &datum, &a.Boundary); err != nil {
+		if err := rows.Scan(&a.Code, &a.Name, &level, &kind, &a.ParentCode, &lng, &lat, &datum, &a.Boundary, &venue); err != nil {
 			return nil, fmt.Errorf("store: scan area: %w", err)
 		}
-		a.Level, a.Kind = cunjing.Level(level), cunjing.Kind(kind)
+		a.Level, a.Kind, a.VenueType = cunjing.Level(level), cunjing.Kind(kind), cunjing.VenueType(venue)
 		if lng.Valid && lat.Valid {
 			a.Location = &cunjing.Point{Lng: lng.Float64, Lat: lat.Float64, Datum: datum}
 		}

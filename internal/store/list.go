@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"cunjing"
@@ -58,4 +59,34 @@ func cut[T any](rows []T, limit int, code func(T) string) ([]T, string) {
 	}
 	rows = rows[:limit]
 	return rows, encodeCursor(code(rows[len(rows)-1]))
+}
+
+// sqlByID is sql ordered by an integer ID column, newest (highest) first
+// when desc is set.
+func (l *listQuery) sqlByID(key, selectFrom string, page cunjing.Page, desc bool) (string, error) {
+	op, order := ">", ""
+	if desc {
+		op, order = "<", " DESC"
+	}
+	if page.Cursor != "" {
+		after, err := decodeCursor(page.Cursor)
+		if err != nil {
+			return "", err
+		}
+		id, err := strconv.ParseInt(after, 10, 64)
+		if err != nil {
+			return "", cunjing.Errorf(cunjing.EInvalid, "cursor is not valid")
+		}
+		l.add(key+" "+op+" ?", id)
+	}
+	query := selectFrom
+	if len(l.where) > 0 {
+		query += " WHERE " + strings.Join(l.where, " AND ")
+	}
+	return query + fmt.Sprintf(" ORDER BY %s%s LIMIT %d", key, order, page.Limit+1), nil
+}
+
+// cutByID is cut for rows keyed by an integer ID.
+func cutByID[T any](rows []T, limit int, id func(T) int64) ([]T, string) {
+	return cut(rows, limit, func(r T) string { return strconv.FormatInt(id(r), 10) })
 }

@@ -23,13 +23,20 @@ func (s *Store) CreateSession(ctx context.Context, sess cunjing.Session) error {
 	})
 }
 
-// sessionQuery reads a session, its user, the user's jurisdiction (a row
-// per area) and the stored login policy, in one round trip.
+// sessionQuery reads a session, its user, the user's scope (a row per
+// area) and the stored login policy, in one round trip. Officers and
+// auxiliaries see the areas of their open assignments; the other roles
+// their unit's jurisdiction.
 var sessionQuery = `SELECT s.kind, s.name, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, ` + userColumnsOf("u.") + `,
-	COALESCE(a.area_code, ''), COALESCE(p.value, '') FROM sessions s JOIN users u ON u.username = s.username
-	LEFT JOIN unit_areas a ON a.unit_code = u.unit_code
+	COALESCE(a.area_code, x.area_code, ''), COALESCE(p.value, '') FROM sessions s JOIN users u ON u.username = s.username
+	LEFT JOIN unit_areas a ON a.unit_code = u.unit_code AND u.role NOT IN (` + postHolders + `)
+	LEFT JOIN staff st ON st.username = u.username AND u.role IN (` + postHolders + `)
+	LEFT JOIN assignments x ON x.staff_id = st.id AND x.end_date = ''
 	LEFT JOIN settings p ON p.name = '` + loginPolicySetting + `'
-	WHERE s.id_hash = ? AND s.revoked_at = '' ORDER BY a.area_code`
+	WHERE s.id_hash = ? AND s.revoked_at = '' ORDER BY COALESCE(a.area_code, x.area_code, '')`
+
+// postHolders are the roles whose scope is their posts (SQL list).
+const postHolders = "'" + string(cunjing.RoleOfficer) + "', '" + string(cunjing.RoleAuxiliary) + "'"
 
 // Session returns a live session with its user, the user's data scope and
 // the stored login policy, read in one query at each request so that a
@@ -64,9 +71,7 @@ func (s *Store) Session(ctx context.Context, idHash string) (*cunjing.SessionSta
 		return nil, cunjing.Errorf(cunjing.EUnauthorized, "not logged in")
 	}
 	state.Session.Username = state.User.Username
-	// Accounts without a unit are the administrators set up at install;
-	// officers and auxiliaries will see their assigned villages once
-	// assignments exist, until then their unit's jurisdiction.
+	// Accounts without a unit are the administrators set up at install.
 	state.Scope.All = state.User.UnitCode == "" && state.User.Role.IsAdministrator()
 	if policy != "" {
 		p, err := parseLoginPolicy(policy)

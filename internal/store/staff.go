@@ -1,0 +1,340 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"cunjing"
+)
+
+var _ cunjing.StaffService = (*Store)(nil)
+
+const staffColumns = `s.id, s.name, s.kind, s.unit_code, u.name, s.phone, s.police_number, s.status, COALESCE(s.username, ''),
+	EXISTS (SELECT 1 FROM photos p WHERE p.owner = 'staff:' || CAST(s.id AS TEXT)), s.updated_at`
+
+const staffFrom = " FROM staff s JOIN units u ON u.code = s.unit_code"
+
+// FindStaff lists the staff of the units in scope that match f, by ID,
+// with phones masked.
+func (s *Store) FindStaff(ctx context.Context, f cunjing.StaffFilter) ([]cunjing.Staff, string, error) {
+	page := f.Page.Normalized()
+	var l listQuery
+	if err := l.addScope(unitInScope(ctx, "s.unit_code")); err != nil {
+		return nil, "", err
+	}
+	if f.Unit != "" {
+		l.add(`s.unit_code IN (SELECT code FROM units WHERE path >= (SELECT path FROM units WHERE code = ?)
+			AND path < (SELECT path FROM units WHERE code = ?) || '~')`, f.Unit, f.Unit)
+	}
+	if f.Kind != "" {
+		l.add("s.kind = ?", string(f.Kind))
+	}
+	if f.Status != "" {
+		l.add("s.status = ?", string(f.Status))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		l.add(`(s.name LIKE ? ESCAPE '\' OR s.police_number LIKE ? ESCAPE '\')`, likeContains(q), likeContains(q))
+	}
+	query, err := l.sqlByID("s.id", "SELECT "+staffColumns+staffFrom, page, false)
+	if err != nil {
+		return nil, "", err
+	}
+	staff, err := s.queryStaff(ctx, s.read, query, l.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range staff {
+		staff[i].Phone = cunjing.MaskPhone(staff[i].Phone)
+	}
+	staff, next := cutByID(staff, page.Limit, func(m cunjing.Staff) int64 { return m.ID })
+	return staff, next, nil
+}
+
+// StaffMember returns one member of staff in scope with his full phone and
+// records the read of personal data.
+func (s *Store) StaffMember(ctx context.Context, id int64) (*cunjing.Staff, error) {
+	var m *cunjing.Staff
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, err = s.staffInScope(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, cunjing.ActionReadPersonal, staffObject(id), cunjing.ResultOK, "")
+	})
+	return m, err
+}
+
+// staffInScope reads a member of staff whose unit is in scope; any other
+// is not found.
+func (s *Store) staffInScope(ctx context.Context, db querier, id int64) (*cunjing.Staff, error) {
+	visible, args, err := unitInScope(ctx, "s.unit_code")
+	if err != nil {
+		return nil, err
+	}
+	query := "SELECT " + staffColumns + staffFrom + " WHERE s.id = ?"
+	if visible != "" {
+		query += " AND " + visible
+	}
+	staff, err := s.queryStaff(ctx, db, query, append([]any{id}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	if len(staff) == 0 {
+		return nil, cunjing.Errorf(cunjing.ENotFound, "staff %d not found", id)
+	}
+	return &staff[0], nil
+}
+
+// CreateStaff adds members of staff of units in scope, in one transaction,
+// each audited, and sets their IDs.
+func (s *Store) CreateStaff(ctx context.Context, staff []cunjing.Staff) error {
+	for i := range staff {
+		if err := staff[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		units := map[string]bool{}
+		for i := range staff {
+			if err := s.checkStaffUnit(ctx, tx, staff[i].UnitCode, units); err != nil {
+				return err
+			}
+			id, err := s.insertStaff(ctx, tx, &staff[i])
+			if err != nil {
+				return err
+			}
+			staff[i].ID = id
+			if err := s.auditTx(ctx, tx, cunjing.ActionStaffCreate, staffObject(id), cunjing.ResultOK,
+				string(staff[i].Kind)+" "+staff[i].UnitCode); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// checkStaffUnit refuses a unit that does not exist or lies outside the
+// scope, alike, as not found; seen remembers the units already checked.
+func (s *Store) checkStaffUnit(ctx context.Context, tx *sql.Tx, code string, seen map[string]bool) error {
+	if seen[code] {
+		return nil
+	}
+	visible, args, err := unitInScope(ctx, "code")
+	if err != nil {
+		return err
+	}
+	query := "SELECT 1 FROM units WHERE code = ?"
+	if visible != "" {
+		query += " AND " + visible
+	}
+	var one int
+	err = tx.QueryRowContext(ctx, s.dialect.q(query), append([]any{code}, args...)...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &cunjing.Error{Code: cunjing.ENotFound, Message: "unit " + code + " not found",
+			Fields: map[string]string{"unit_code": "unknown unit"}}
+	}
+	if err != nil {
+		return fmt.Errorf("store: check unit: %w", err)
+	}
+	seen[code] = true
+	return nil
+}
+
+func (s *Store) insertStaff(ctx context.Context, tx *sql.Tx, m *cunjing.Staff) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, s.dialect.q(`INSERT INTO staff (name, kind, unit_code, phone, police_number, status, username, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), m.Name, string(m.Kind), m.UnitCode, m.Phone, m.PoliceNumber,
+		string(m.Status), nullIfEmpty(m.Username), timestamp(s.now())).Scan(&id)
+	if err != nil {
+		return 0, staffWriteError(err, m)
+	}
+	return id, nil
+}
+
+// staffWriteError turns constraint violations into messages a user can act on.
+func staffWriteError(err error, m *cunjing.Staff) error {
+	switch {
+	case isUniqueViolation(err) && strings.Contains(err.Error(), "police_number"):
+		return &cunjing.Error{Code: cunjing.EConflict, Message: "police number " + m.PoliceNumber + " is already registered",
+			Fields: map[string]string{"police_number": "already registered"}}
+	case isUniqueViolation(err):
+		return &cunjing.Error{Code: cunjing.EConflict, Message: "account " + m.Username + " is already linked to another staff record",
+			Fields: map[string]string{"username": "already linked"}}
+	case isForeignKeyViolation(err):
+		return &cunjing.Error{Code: cunjing.EInvalid, Message: "account " + m.Username + " does not exist",
+			Fields: map[string]string{"username": "unknown account"}}
+	}
+	return fmt.Errorf("store: write staff: %w", err)
+}
+
+// UpdateStaff changes a member of staff in scope. One who is transferred or
+// retires leaves his posts and dual posts that day.
+func (s *Store) UpdateStaff(ctx context.Context, m cunjing.Staff) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		old, err := s.staffInScope(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkStaffUnit(ctx, tx, m.UnitCode, map[string]bool{}); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.dialect.q(`UPDATE staff SET name = ?, kind = ?, unit_code = ?, phone = ?, police_number = ?,
+			status = ?, username = ?, updated_at = ? WHERE id = ?`), m.Name, string(m.Kind), m.UnitCode, m.Phone, m.PoliceNumber,
+			string(m.Status), nullIfEmpty(m.Username), timestamp(s.now()), m.ID)
+		if err != nil {
+			return staffWriteError(err, &m)
+		}
+		if m.Status == cunjing.StaffTransferred || m.Status == cunjing.StaffRetired {
+			if err := s.leavePosts(ctx, tx, m.ID); err != nil {
+				return err
+			}
+		}
+		return s.auditTx(ctx, tx, cunjing.ActionStaffUpdate, staffObject(m.ID), cunjing.ResultOK, staffChanges(old, &m))
+	})
+}
+
+// leavePosts ends the open assignments and dual posts of a member of staff
+// today.
+func (s *Store) leavePosts(ctx context.Context, tx *sql.Tx, id int64) error {
+	today := cunjing.DateOf(s.now()).String()
+	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE assignments SET end_date = ? WHERE staff_id = ? AND end_date = ''"), today, id); err != nil {
+		return fmt.Errorf("store: end posts: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE dual_posts SET ended_on = ? WHERE staff_id = ? AND ended_on = ''"), today, id); err != nil {
+		return fmt.Errorf("store: end dual posts: %w", err)
+	}
+	return nil
+}
+
+// staffChanges names the fields that changed, without personal values.
+func staffChanges(old, m *cunjing.Staff) string {
+	var changed []string
+	for _, f := range []struct {
+		name     string
+		was, now string
+	}{
+		{"name", old.Name, m.Name}, {"kind", string(old.Kind), string(m.Kind)}, {"unit", old.UnitCode, m.UnitCode},
+		{"phone", old.Phone, m.Phone}, {"police_number", old.PoliceNumber, m.PoliceNumber},
+		{"status", string(old.Status), string(m.Status)}, {"account", old.Username, m.Username},
+	} {
+		if f.was == f.now {
+			continue
+		}
+		if f.name == "phone" {
+			changed = append(changed, "phone")
+			continue
+		}
+		changed = append(changed, f.name+": "+f.was+" → "+f.now)
+	}
+	return strings.Join(changed, "; ")
+}
+
+// SetStaffPhoto replaces the portrait of a member of staff in scope.
+func (s *Store) SetStaffPhoto(ctx context.Context, id int64, p cunjing.Photo) error {
+	contentType, err := cunjing.CheckPhoto(p.Data)
+	if err != nil {
+		return err
+	}
+	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.staffInScope(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.dialect.q("DELETE FROM photos WHERE owner = ?"), staffObject(id)); err != nil {
+			return fmt.Errorf("store: replace photo: %w", err)
+		}
+		if _, err := s.insertPhoto(ctx, tx, staffObject(id), contentType, p); err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, cunjing.ActionStaffUpdate, staffObject(id), cunjing.ResultOK, "photo")
+	})
+}
+
+// StaffPhoto returns the portrait of a member of staff in scope.
+func (s *Store) StaffPhoto(ctx context.Context, id int64) (*cunjing.Photo, error) {
+	if _, err := s.staffInScope(ctx, s.read, id); err != nil {
+		return nil, err
+	}
+	photos, err := s.photos(ctx, staffObject(id), 0, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(photos) == 0 {
+		return nil, cunjing.Errorf(cunjing.ENotFound, "no photo")
+	}
+	return &photos[0], nil
+}
+
+func (s *Store) insertPhoto(ctx context.Context, tx *sql.Tx, owner, contentType string, p cunjing.Photo) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, s.dialect.q(`INSERT INTO photos (owner, content_type, caption, data, created_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`), owner, contentType, strings.TrimSpace(p.Caption), p.Data, timestamp(s.now())).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: insert photo: %w", err)
+	}
+	return id, nil
+}
+
+// photos returns the photos of an owner (one, when id is set), with their
+// data when withData is set.
+func (s *Store) photos(ctx context.Context, owner string, id int64, withData bool) ([]cunjing.Photo, error) {
+	data := "''"
+	if withData {
+		data = "data"
+	}
+	query := "SELECT id, content_type, caption, created_at, " + data + " FROM photos WHERE owner = ?"
+	args := []any{owner}
+	if id != 0 {
+		query += " AND id = ?"
+		args = append(args, id)
+	}
+	rows, err := s.read.QueryContext(ctx, s.dialect.q(query+" ORDER BY id"), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: read photos: %w", err)
+	}
+	defer rows.Close()
+	var photos []cunjing.Photo
+	for rows.Next() {
+		var p cunjing.Photo
+		var created string
+		var blob []byte
+		if err := rows.Scan(&p.ID, &p.ContentType, &p.Caption, &created, &blob); err != nil {
+			return nil, fmt.Errorf("store: read photos: %w", err)
+		}
+		p.CreatedAt, _ = parseTimestamp(created)
+		if withData {
+			p.Data = blob
+		}
+		photos = append(photos, p)
+	}
+	return photos, rows.Err()
+}
+
+func (s *Store) queryStaff(ctx context.Context, db querier, query string, args ...any) ([]cunjing.Staff, error) {
+	rows, err := db.QueryContext(ctx, s.dialect.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: query staff: %w", err)
+	}
+	defer rows.Close()
+	var staff []cunjing.Staff
+	for rows.Next() {
+		var m cunjing.Staff
+		var kind, status, updated string
+		if err := rows.Scan(&m.ID, &m.Name, &kind, &m.UnitCode, &m.UnitName, &m.Phone, &m.PoliceNumber, &status,
+			&m.Username, &m.HasPhoto, &updated); err != nil {
+			return nil, fmt.Errorf("store: scan staff: %w", err)
+		}
+		m.Kind, m.Status = cunjing.StaffKind(kind), cunjing.StaffStatus(status)
+		m.UpdatedAt, _ = parseTimestamp(updated)
+		staff = append(staff, m)
+	}
+	return staff, rows.Err()
+}
+
+func staffObject(id int64) string { return "staff:" + strconv.FormatInt(id, 10) }
