@@ -123,6 +123,9 @@ type AssignmentService interface {
 	// the area is a conflict unless Replace is set or the area's staffing
 	// model allows several.
 	Assign(ctx context.Context, r AssignRequest) (*Assignment, error)
+	// AssignAll records several assignments in one transaction: all or
+	// none. A failure is an ItemError naming the request.
+	AssignAll(ctx context.Context, reqs []AssignRequest) ([]Assignment, error)
 	// EndAssignment ends an open assignment on the day given.
 	EndAssignment(ctx context.Context, id int64, end Date) error
 	// FindAssignments lists assignments, newest start first.

@@ -59,3 +59,15 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// ItemError says which item of a batch (0-based Index) failed, so that an
+// import can name the row; Err keeps its code.
+type ItemError struct {
+	Index int
+	Err   error
+}
+
+func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index+1, e.Err) }
+
+// Unwrap returns the error of the item.
+func (e *ItemError) Unwrap() error { return e.Err }

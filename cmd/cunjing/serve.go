@@ -93,11 +93,11 @@ func newHandler(st *store.Store, authn *auth.Authenticator, logger *slog.Logger)
 	importFiles := func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 		return importer.ImportDivisions(ctx, st, files...)
 	}
-	ui, err := web.New(web.Deps{Auth: authn, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
+	ui, err := web.New(web.Deps{Auth: authn, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
+	apiHandler := api.New(api.Deps{Auth: authn, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
 		Ping: st.Ping, Logger: logger})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

@@ -16,12 +16,19 @@ import (
 
 // Deps are what the API needs.
 type Deps struct {
-	Auth   *auth.Authenticator
-	Areas  cunjing.AreaService
-	Units  cunjing.UnitService
-	Users  cunjing.AccountService
-	Grants cunjing.BreakGlassService
-	Audit  cunjing.AuditService
+	Auth        *auth.Authenticator
+	Areas       cunjing.AreaService
+	Units       cunjing.UnitService
+	Users       cunjing.AccountService
+	Grants      cunjing.BreakGlassService
+	Audit       cunjing.AuditService
+	Staff       cunjing.StaffService
+	Assignments cunjing.AssignmentService
+	Staffing    cunjing.StaffingService
+	Coverage    cunjing.CoverageService
+	DualPosts   cunjing.DualPostService
+	Offices     cunjing.OfficeService
+	Cards       cunjing.ContactCardService
 	// Policies stores the login policy; Auth reads the one in force.
 	Policies cunjing.LoginPolicyService
 	Import   func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)

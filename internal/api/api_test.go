@@ -37,7 +37,7 @@ func newServerAs(t *testing.T, username string) (*httptest.Server, *store.Store)
 	t.Helper()
 	st := demotest.Store(t)
 	authn := authtest.Authenticator(st)
-	h := api.New(api.Deps{Auth: authn, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
+	h := api.New(api.Deps{Auth: authn, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},

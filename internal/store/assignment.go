@@ -27,26 +27,57 @@ func (s *Store) Assign(ctx context.Context, r cunjing.AssignRequest) (*cunjing.A
 	}
 	var made *cunjing.Assignment
 	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
-		staff, area, err := s.checkPost(ctx, tx, r)
-		if err != nil {
-			return err
+		var err error
+		made, err = s.assignTx(ctx, tx, r)
+		return err
+	})
+	return made, err
+}
+
+// assignTx checks and records one assignment in tx, audited.
+func (s *Store) assignTx(ctx context.Context, tx *sql.Tx, r cunjing.AssignRequest) (*cunjing.Assignment, error) {
+	staff, area, err := s.checkPost(ctx, tx, r)
+	if err != nil {
+		return nil, err
+	}
+	holders, err := s.openPosts(ctx, tx, r.AreaCode, r.Role)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.makeRoom(ctx, tx, r, area, holders); err != nil {
+		return nil, err
+	}
+	made := &cunjing.Assignment{StaffID: r.StaffID, AreaCode: r.AreaCode, Role: r.Role, Start: r.Start, Note: strings.TrimSpace(r.Note),
+		StaffName: staff.Name, StaffKind: staff.Kind, PoliceNumber: staff.PoliceNumber, AreaName: area.Name}
+	if err := tx.QueryRowContext(ctx, s.dialect.q(`INSERT INTO assignments (staff_id, area_code, role, start_date, end_date, note, created_at)
+		VALUES (?, ?, ?, ?, '', ?, ?) RETURNING id`), r.StaffID, r.AreaCode, string(r.Role), r.Start.String(), made.Note,
+		timestamp(s.now())).Scan(&made.ID); err != nil {
+		return nil, fmt.Errorf("store: insert assignment: %w", err)
+	}
+	return made, s.auditTx(ctx, tx, cunjing.ActionAssign, r.AreaCode, cunjing.ResultOK,
+		fmt.Sprintf("%s %s from %s", staffObject(r.StaffID), r.Role, r.Start))
+}
+
+// AssignAll records assignments in one transaction, in order, as Assign
+// does each. A failure names its item (cunjing.ItemError) and nothing is
+// recorded.
+func (s *Store) AssignAll(ctx context.Context, reqs []cunjing.AssignRequest) ([]cunjing.Assignment, error) {
+	today := cunjing.DateOf(s.now())
+	for i := range reqs {
+		if err := reqs[i].Validate(today); err != nil {
+			return nil, &cunjing.ItemError{Index: i, Err: err}
 		}
-		holders, err := s.openPosts(ctx, tx, r.AreaCode, r.Role)
-		if err != nil {
-			return err
+	}
+	made := make([]cunjing.Assignment, len(reqs))
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		for i, r := range reqs {
+			a, err := s.assignTx(ctx, tx, r)
+			if err != nil {
+				return &cunjing.ItemError{Index: i, Err: err}
+			}
+			made[i] = *a
 		}
-		if err := s.makeRoom(ctx, tx, r, area, holders); err != nil {
-			return err
-		}
-		made = &cunjing.Assignment{StaffID: r.StaffID, AreaCode: r.AreaCode, Role: r.Role, Start: r.Start, Note: strings.TrimSpace(r.Note),
-			StaffName: staff.Name, StaffKind: staff.Kind, PoliceNumber: staff.PoliceNumber, AreaName: area.Name}
-		if err := tx.QueryRowContext(ctx, s.dialect.q(`INSERT INTO assignments (staff_id, area_code, role, start_date, end_date, note, created_at)
-			VALUES (?, ?, ?, ?, '', ?, ?) RETURNING id`), r.StaffID, r.AreaCode, string(r.Role), r.Start.String(), made.Note,
-			timestamp(s.now())).Scan(&made.ID); err != nil {
-			return fmt.Errorf("store: insert assignment: %w", err)
-		}
-		return s.auditTx(ctx, tx, cunjing.ActionAssign, r.AreaCode, cunjing.ResultOK,
-			fmt.Sprintf("%s %s from %s", staffObject(r.StaffID), r.Role, r.Start))
+		return nil
 	})
 	return made, err
 }

@@ -90,30 +90,30 @@ func (s *Store) staffInScope(ctx context.Context, db querier, id int64) (*cunjin
 }
 
 // CreateStaff adds members of staff of units in scope, in one transaction,
-// each audited, and sets their IDs.
+// each audited, and sets their IDs. A failure names its item
+// (cunjing.ItemError) and nothing is added.
 func (s *Store) CreateStaff(ctx context.Context, staff []cunjing.Staff) error {
 	for i := range staff {
 		if err := staff[i].Validate(); err != nil {
-			return err
+			return &cunjing.ItemError{Index: i, Err: err}
 		}
 	}
 	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		units := map[string]bool{}
+		audit := make([]auditRow, len(staff))
 		for i := range staff {
 			if err := s.checkStaffUnit(ctx, tx, staff[i].UnitCode, units); err != nil {
-				return err
+				return &cunjing.ItemError{Index: i, Err: err}
 			}
 			id, err := s.insertStaff(ctx, tx, &staff[i])
 			if err != nil {
-				return err
+				return &cunjing.ItemError{Index: i, Err: err}
 			}
 			staff[i].ID = id
-			if err := s.auditTx(ctx, tx, cunjing.ActionStaffCreate, staffObject(id), cunjing.ResultOK,
-				string(staff[i].Kind)+" "+staff[i].UnitCode); err != nil {
-				return err
-			}
+			audit[i] = auditRow{action: cunjing.ActionStaffCreate, object: staffObject(id), result: cunjing.ResultOK,
+				detail: string(staff[i].Kind) + " " + staff[i].UnitCode}
 		}
-		return nil
+		return s.appendAudit(ctx, tx, audit)
 	})
 }
 

@@ -36,7 +36,8 @@ func newTestUI(t *testing.T, st *store.Store, username string) http.Handler {
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},
-		Grants:   st,
+		Grants: st,
+		Staff:  st, Assignments: st, Staffing: st,
 		Policies: st,
 		Logger:   slog.New(slog.DiscardHandler),
 	})

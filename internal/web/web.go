@@ -19,11 +19,18 @@ import (
 
 // Deps are what the UI needs.
 type Deps struct {
-	Areas  cunjing.AreaService
-	Units  cunjing.UnitService
-	Users  cunjing.AccountService
-	Grants cunjing.BreakGlassService
-	Audit  cunjing.AuditService
+	Areas       cunjing.AreaService
+	Units       cunjing.UnitService
+	Users       cunjing.AccountService
+	Grants      cunjing.BreakGlassService
+	Audit       cunjing.AuditService
+	Staff       cunjing.StaffService
+	Assignments cunjing.AssignmentService
+	Staffing    cunjing.StaffingService
+	Coverage    cunjing.CoverageService
+	DualPosts   cunjing.DualPostService
+	Offices     cunjing.OfficeService
+	Cards       cunjing.ContactCardService
 	// Policies stores the login policy; Auth reads the one in force.
 	Policies cunjing.LoginPolicyService
 	Auth     *auth.Authenticator
