@@ -57,18 +57,24 @@ type CoverageRow struct {
 type CoverageGap struct {
 	Area     Area
 	Model    string
-	Officers []string // names of the officers in post, if any
+	Officers []StaffRef // the officers in post, if any
 	Reasons  []GapReason
+}
+
+// StaffRef names a member of staff in a report.
+type StaffRef struct {
+	ID           int64
+	Name         string
+	PoliceNumber string
 }
 
 // OfficerLoad is an officer responsible for more areas than the model of
 // one of them allows.
 type OfficerLoad struct {
-	StaffID      int64
-	Name         string
-	PoliceNumber string
-	Areas        []string // codes of the areas he holds, in and outside the report
-	Allowed      int
+	Staff   StaffRef
+	Areas   []string // codes of the areas he holds that the reader may see
+	Held    int      // areas he holds, in and outside the reader's scope
+	Allowed int
 }
 
 // CountyRatio is the police strength of a county against its areas: the

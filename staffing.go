@@ -3,6 +3,7 @@ package cunjing
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -56,8 +57,11 @@ func (m *StaffingModel) Validate() error {
 	if m.MaxAreasPerOfficer < 0 {
 		fields["max_areas_per_officer"] = "cannot be negative"
 	}
-	if m.MaxDistanceKm < 0 {
-		fields["max_distance_km"] = "cannot be negative"
+	if utf8.RuneCountInString(m.Description) > 500 {
+		fields["description"] = "at most 500 characters"
+	}
+	if !(m.MaxDistanceKm >= 0) || math.IsInf(m.MaxDistanceKm, 1) {
+		fields["max_distance_km"] = "must be a number of km, 0 or more"
 	}
 	if len(fields) > 0 {
 		return &Error{Code: EInvalid, Message: "the staffing model is not valid", Fields: fields}
@@ -76,6 +80,9 @@ func (r ModelRule) problem() string {
 	}
 	if r.Min < 0 || r.Max < 0 || (r.Max > 0 && r.Max < r.Min) {
 		return "needs 0 ≤ min ≤ max (max 0: no limit)"
+	}
+	if r.Min == 0 && r.Max == 0 {
+		return "asks for nothing: give a min or a max"
 	}
 	return ""
 }
@@ -111,7 +118,7 @@ type GapReason struct {
 	Roles  []PostRole
 	Have   int
 	Need   int // the minimum, or the maximum for too_many and overloaded
-	Staff  string
+	Staff  StaffRef
 	Km     float64 // for too_far: the distance found
 	Within float64 // for too_far: the distance allowed
 }
@@ -122,25 +129,27 @@ func (g GapReason) String() string {
 	case GapNoOfficer:
 		return "no responsible officer"
 	case GapOffDuty:
-		return fmt.Sprintf("officer %s is not on duty", g.Staff)
+		return fmt.Sprintf("officer %s is not on duty", g.Staff.Name)
 	case GapTooFew:
 		return fmt.Sprintf("%d of %d %s", g.Have, g.Need, joinKinds(g.Roles))
 	case GapTooMany:
 		return fmt.Sprintf("%d %s, model allows %d", g.Have, joinKinds(g.Roles), g.Need)
 	case GapOverloaded:
-		return fmt.Sprintf("officer %s responsible for %d areas, model allows %d", g.Staff, g.Have, g.Need)
+		return fmt.Sprintf("officer %s responsible for %d areas, model allows %d", g.Staff.Name, g.Have, g.Need)
 	case GapTooFar:
-		return fmt.Sprintf("officer %s's areas lie %.1f km apart, model allows %.1f", g.Staff, g.Km, g.Within)
+		return fmt.Sprintf("officer %s's areas lie %.1f km apart, model allows %.1f", g.Staff.Name, g.Km, g.Within)
 	}
 	return string(g.Code)
 }
 
 // CheckPosts compares the posts filled in an area (active staff only) with
 // the model's rules. The officer rule reports no_officer rather than
-// too_few when no officer post is filled.
+// too_few when no officer post is filled at all; when the other officer
+// post is, a rule asking for this one reports too_few.
 func (m *StaffingModel) CheckPosts(filled map[PostRole]int) []GapReason {
 	var reasons []GapReason
-	if filled[PostResponsible]+filled[PostCommunity] == 0 {
+	noOfficer := filled[PostResponsible]+filled[PostCommunity] == 0
+	if noOfficer {
 		reasons = append(reasons, GapReason{Code: GapNoOfficer, Roles: []PostRole{PostResponsible, PostCommunity}, Need: 1})
 	}
 	for _, r := range m.Rules {
@@ -151,7 +160,7 @@ func (m *StaffingModel) CheckPosts(filled map[PostRole]int) []GapReason {
 			officerRule = officerRule || role.IsOfficerPost()
 		}
 		switch {
-		case have < r.Min && !(officerRule && have == 0):
+		case have < r.Min && !(officerRule && have == 0 && noOfficer):
 			reasons = append(reasons, GapReason{Code: GapTooFew, Roles: r.Roles, Have: have, Need: r.Min})
 		case r.Max > 0 && have > r.Max:
 			reasons = append(reasons, GapReason{Code: GapTooMany, Roles: r.Roles, Have: have, Need: r.Max})
@@ -166,6 +175,7 @@ type ModelBinding struct {
 	AreaCode  string
 	AreaKind  Kind
 	ModelID   int64
+	AreaName  string // read only
 	ModelName string // read only
 }
 
@@ -195,4 +205,7 @@ type StaffingService interface {
 	// BindModel applies a model to the areas under a code, of one kind or
 	// all; model 0 removes the binding.
 	BindModel(ctx context.Context, b ModelBinding) error
+	// DeleteStaffingModel removes a model that applies nowhere; while it is
+	// bound to an area it is a conflict.
+	DeleteStaffingModel(ctx context.Context, id int64) error
 }

@@ -24,6 +24,8 @@ CREATE TABLE staff (
 CREATE INDEX staff_unit ON staff (unit_code, kind, status);
 CREATE UNIQUE INDEX staff_police_number ON staff (police_number) WHERE police_number <> '';
 CREATE UNIQUE INDEX staff_username ON staff (username) WHERE username IS NOT NULL;
+-- The few staff not at work, for the coverage engine.
+CREATE INDEX staff_off_duty ON staff (status, id) WHERE status <> 'active';
 
 -- Photos of staff and offices; owner is "staff:<id>" or "office:<code>".
 CREATE TABLE photos (
