@@ -46,6 +46,19 @@ func (t *CoverageTally) Count(kind Kind, covered, compliant bool) {
 	t.All.Add(c)
 }
 
+// Add adds the counts of o.
+func (t *CoverageTally) Add(o CoverageTally) {
+	if t.ByKind == nil {
+		t.ByKind = map[Kind]Coverage{}
+	}
+	for kind, c := range o.ByKind {
+		k := t.ByKind[kind]
+		k.Add(c)
+		t.ByKind[kind] = k
+	}
+	t.All.Add(o.All)
+}
+
 // CoverageRow is the tally of one child area or one station.
 type CoverageRow struct {
 	Code  string // area or unit code

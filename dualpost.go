@@ -81,4 +81,10 @@ type DualPostService interface {
 	EndDualPost(ctx context.Context, id int64, end Date) error
 	// DualPosts lists the dual posts under an area code, held ones first.
 	DualPosts(ctx context.Context, under string, staffID int64) ([]DualPost, error)
+	// DualPostTally counts the village-tier areas under an area code and
+	// those with a dual post held today.
+	DualPostTally(ctx context.Context, under string) (DualPostTally, error)
+	// DualPostsByChild is DualPostTally for each child of an area code
+	// that has villages, by the child's code.
+	DualPostsByChild(ctx context.Context, under string) (map[string]DualPostTally, error)
 }

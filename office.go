@@ -69,6 +69,15 @@ func (p *OfficeProfile) Percent() int {
 	return p.Score * 100 / p.MaxScore
 }
 
+// OfficePassPercent is the score, in percent of the maximum, an office
+// must reach to meet the construction standard: lists of offices "below
+// standard" show those under it. A constant, not a setting: the standard's
+// items and points are the setting.
+const OfficePassPercent = 80
+
+// MaxOfficePhotos bounds the photos kept of one office.
+const MaxOfficePhotos = 12
+
 // OfficeScore is one line of the list of offices by score.
 type OfficeScore struct {
 	Unit     Unit

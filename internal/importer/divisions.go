@@ -28,10 +28,14 @@ type File struct {
 type Problem struct {
 	File    string
 	Line    int
+	Column  string // the header of the bad column, as in the file; "" for the whole line
 	Message string
 }
 
 func (p Problem) String() string {
+	if p.Column != "" {
+		return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Column, p.Message)
+	}
 	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
 }
 
@@ -47,9 +51,14 @@ func (p *Problems) Error() string {
 }
 
 func (p *Problems) add(file string, line int, format string, args ...any) {
+	p.addAt(file, line, "", format, args...)
+}
+
+// addAt records a problem of one column of a line.
+func (p *Problems) addAt(file string, line int, column, format string, args ...any) {
 	p.Total++
 	if len(p.Listed) < MaxListedProblems {
-		p.Listed = append(p.Listed, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+		p.Listed = append(p.Listed, Problem{File: file, Line: line, Column: column, Message: fmt.Sprintf(format, args...)})
 	}
 }
 

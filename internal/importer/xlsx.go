@@ -65,6 +65,11 @@ func (s *Sheet) start(name string, columns []Column) error {
 	if s.timeStyle, err = s.file.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
 		return err
 	}
+	return s.header(columns)
+}
+
+// header writes the bold, frozen header row of the current sheet.
+func (s *Sheet) header(columns []Column) error {
 	bold, err := s.file.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
@@ -110,6 +115,26 @@ func (s *Sheet) addRow(cells []any) error {
 		return err
 	}
 	return s.stream.SetRow(cell, cells)
+}
+
+// NextSheet ends the current sheet and starts another, called name, with
+// the header row of columns; rows added after go to it.
+func (s *Sheet) NextSheet(name string, columns []Column) error {
+	if err := s.stream.Flush(); err != nil {
+		return fmt.Errorf("importer: next sheet: %w", err)
+	}
+	if _, err := s.file.NewSheet(name); err != nil {
+		return fmt.Errorf("importer: next sheet: %w", err)
+	}
+	s.rows = 0
+	var err error
+	if s.stream, err = s.file.NewStreamWriter(name); err != nil {
+		return fmt.Errorf("importer: next sheet: %w", err)
+	}
+	if err := s.header(columns); err != nil {
+		return fmt.Errorf("importer: next sheet: %w", err)
+	}
+	return nil
 }
 
 // WriteTo ends the sheet and writes the workbook to w.

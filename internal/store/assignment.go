@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"cunjing"
 )
@@ -36,26 +35,12 @@ func (s *Store) Assign(ctx context.Context, r cunjing.AssignRequest) (*cunjing.A
 
 // assignTx checks and records one assignment in tx, audited.
 func (s *Store) assignTx(ctx context.Context, tx *sql.Tx, r cunjing.AssignRequest) (*cunjing.Assignment, error) {
-	staff, area, err := s.checkPost(ctx, tx, r)
+	b := s.newAssignBatch(tx)
+	made, err := b.assign(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	holders, err := s.openPosts(ctx, tx, r.AreaCode, r.Role)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.makeRoom(ctx, tx, r, area, holders); err != nil {
-		return nil, err
-	}
-	made := &cunjing.Assignment{StaffID: r.StaffID, AreaCode: r.AreaCode, Role: r.Role, Start: r.Start, Note: strings.TrimSpace(r.Note),
-		StaffName: staff.Name, StaffKind: staff.Kind, PoliceNumber: staff.PoliceNumber, AreaName: area.Name}
-	if err := tx.QueryRowContext(ctx, s.dialect.q(`INSERT INTO assignments (staff_id, area_code, role, start_date, end_date, note, created_at)
-		VALUES (?, ?, ?, ?, '', ?, ?) RETURNING id`), r.StaffID, r.AreaCode, string(r.Role), r.Start.String(), made.Note,
-		timestamp(s.now())).Scan(&made.ID); err != nil {
-		return nil, fmt.Errorf("store: insert assignment: %w", err)
-	}
-	return made, s.auditTx(ctx, tx, cunjing.ActionAssign, r.AreaCode, cunjing.ResultOK,
-		fmt.Sprintf("%s %s from %s", staffObject(r.StaffID), r.Role, r.Start))
+	return made, b.flush(ctx)
 }
 
 // AssignAll records assignments in one transaction, in order, as Assign
@@ -70,85 +55,27 @@ func (s *Store) AssignAll(ctx context.Context, reqs []cunjing.AssignRequest) ([]
 	}
 	made := make([]cunjing.Assignment, len(reqs))
 	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		b := s.newAssignBatch(tx)
+		if err := b.prefetch(ctx, reqs); err != nil {
+			return err
+		}
 		for i, r := range reqs {
-			a, err := s.assignTx(ctx, tx, r)
+			a, err := b.assign(ctx, r)
 			if err != nil {
 				return &cunjing.ItemError{Index: i, Err: err}
 			}
 			made[i] = *a
 		}
-		return nil
+		return b.flush(ctx)
 	})
 	return made, err
 }
 
-// checkPost reads the staff and area of a request, both in scope, and
-// checks that they suit the role.
-func (s *Store) checkPost(ctx context.Context, tx *sql.Tx, r cunjing.AssignRequest) (*cunjing.Staff, *cunjing.Area, error) {
-	staff, err := s.staffInScope(ctx, tx, r.StaffID)
-	if err != nil {
-		return nil, nil, err
-	}
-	area, err := s.areaInScope(ctx, tx, r.AreaCode)
-	if err != nil {
-		return nil, nil, err
-	}
-	fields := map[string]string{}
-	if staff.Kind != r.Role.StaffKind() {
-		fields["role"] = fmt.Sprintf("a %s post is held by %s staff, %s is %s", r.Role, r.Role.StaffKind(), staff.Name, staff.Kind)
-	}
-	if staff.Status != cunjing.StaffActive {
-		fields["staff_id"] = staff.Name + " is not active (" + string(staff.Status) + ")"
-	}
-	if area.Level != cunjing.LevelVillage && area.Level != cunjing.LevelGrid && area.Level != cunjing.LevelVenue {
-		fields["area_code"] = "posts are for villages, communities, grids and venues"
-	}
-	if len(fields) > 0 {
-		return nil, nil, &cunjing.Error{Code: cunjing.EInvalid, Message: "the assignment is not valid", Fields: fields}
-	}
-	return staff, area, nil
-}
-
-// openPosts returns the open assignments of a role in an area.
-func (s *Store) openPosts(ctx context.Context, tx *sql.Tx, area string, role cunjing.PostRole) ([]cunjing.Assignment, error) {
-	return s.queryAssignments(ctx, tx, "SELECT "+assignmentColumns+assignmentFrom+
-		" WHERE x.area_code = ? AND x.role = ? AND x.end_date = '' ORDER BY x.id", area, string(role))
-}
-
-// makeRoom ends the holders' assignments for a replacement, or checks that
-// the model leaves room for one more.
-func (s *Store) makeRoom(ctx context.Context, tx *sql.Tx, r cunjing.AssignRequest, area *cunjing.Area, holders []cunjing.Assignment) error {
-	for _, h := range holders {
-		if h.StaffID == r.StaffID {
-			return cunjing.Errorf(cunjing.EConflict, "%s already holds this post", h.StaffName)
-		}
-	}
-	if r.Replace {
-		for _, h := range holders {
-			if r.Start.Before(h.Start) {
-				return &cunjing.Error{Code: cunjing.EInvalid, Message: fmt.Sprintf("the new post cannot start before %s's, on %s", h.StaffName, h.Start),
-					Fields: map[string]string{"start": "before the start of the post it replaces"}}
-			}
-			if err := s.endPost(ctx, tx, h, r.Start); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if len(holders) == 0 {
-		return nil
-	}
-	model, err := s.modelForArea(ctx, tx, area)
-	if err != nil {
-		return err
-	}
-	if limit := model.MaxFor(r.Role); limit > 0 && len(holders) >= limit {
-		return &cunjing.Error{Code: cunjing.EConflict,
-			Message: fmt.Sprintf("%s already holds this post and the model %s allows %d; reassign instead", holders[0].StaffName, model.Name, limit),
-			Fields:  map[string]string{"role": "already filled"}}
-	}
-	return nil
-}
+// postsFromQuery selects the assignments of a role in an area (arguments:
+// area, role, start) in force on some day from start on: the open ones and
+// those that end after start.
+const postsFromQuery = "SELECT " + assignmentColumns + assignmentFrom +
+	" WHERE x.area_code = ? AND x.role = ? AND (x.end_date = '' OR x.end_date > ?) ORDER BY x.id"
 
 // EndAssignment ends an open assignment in scope on the day given.
 func (s *Store) EndAssignment(ctx context.Context, id int64, end cunjing.Date) error {
@@ -180,11 +107,27 @@ func (s *Store) EndAssignment(ctx context.Context, id int64, end cunjing.Date) e
 }
 
 func (s *Store) endPost(ctx context.Context, tx *sql.Tx, a cunjing.Assignment, end cunjing.Date) error {
-	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE assignments SET end_date = ? WHERE id = ? AND end_date = ''"), end.String(), a.ID); err != nil {
+	if err := s.closePost(ctx, tx, a.ID, end); err != nil {
+		return err
+	}
+	if err := s.refreshPosts(ctx, tx, []string{a.AreaCode}); err != nil {
+		return err
+	}
+	return s.appendAudit(ctx, tx, []auditRow{endPostAudit(a, end)})
+}
+
+// closePost sets the end of an open assignment.
+func (s *Store) closePost(ctx context.Context, tx *sql.Tx, id int64, end cunjing.Date) error {
+	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE assignments SET end_date = ? WHERE id = ? AND end_date = ''"), end.String(), id); err != nil {
 		return fmt.Errorf("store: end assignment: %w", err)
 	}
-	return s.auditTx(ctx, tx, cunjing.ActionAssignEnd, a.AreaCode, cunjing.ResultOK,
-		fmt.Sprintf("%s %s from %s to %s", staffObject(a.StaffID), a.Role, a.Start, end))
+	return nil
+}
+
+// endPostAudit is the audit row of the end of an assignment.
+func endPostAudit(a cunjing.Assignment, end cunjing.Date) auditRow {
+	return auditRow{action: cunjing.ActionAssignEnd, object: a.AreaCode, result: cunjing.ResultOK,
+		detail: fmt.Sprintf("%s %s from %s to %s", staffObject(a.StaffID), a.Role, a.Start, end)}
 }
 
 // FindAssignments lists the assignments of areas in scope that match f,
@@ -230,6 +173,12 @@ func (s *Store) queryAssignments(ctx context.Context, db querier, query string, 
 	if err != nil {
 		return nil, fmt.Errorf("store: query assignments: %w", err)
 	}
+	return scanAssignments(rows)
+}
+
+// scanAssignments reads the rows of a query of assignmentColumns and closes
+// them.
+func scanAssignments(rows *sql.Rows) ([]cunjing.Assignment, error) {
 	defer rows.Close()
 	var found []cunjing.Assignment
 	for rows.Next() {
@@ -240,6 +189,7 @@ func (s *Store) queryAssignments(ctx context.Context, db querier, query string, 
 			return nil, fmt.Errorf("store: scan assignment: %w", err)
 		}
 		a.Role, a.StaffKind = cunjing.PostRole(role), cunjing.StaffKind(kind)
+		var err error
 		a.Start, err = cunjing.ParseDate(start)
 		if err == nil {
 			a.End, err = cunjing.ParseDate(end)

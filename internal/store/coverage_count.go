@@ -1,24 +1,40 @@
 package store
 
 import (
+	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"cunjing"
 )
 
-// coverageCounter walks the areas of a report once, judging each against
-// its staffing model and adding it up.
+// coverageCounter judges each area of a report against its staffing
+// model and adds them up, in shards run side by side.
 type coverageCounter struct {
-	data      *coverageData
-	root      string
-	children  map[string]*cunjing.CoverageRow
-	postedIn  map[string]map[int64]bool // county code → officers posted there
-	overload  map[int64]*cunjing.OfficerLoad
-	modelMemo map[modelKey]*cunjing.StaffingModel
-	scope     func(code string) bool
-	results   []areaResult // parallel to data.areas
+	data     *coverageData
+	root     string
+	scope    func(code string) bool
+	postedIn map[string]map[int64]bool // county code → officers posted there
+	results  []areaResult              // parallel to data.areas
+}
+
+// coverageShard is the count of a run of consecutive areas.
+type coverageShard struct {
+	*coverageCounter
+	tally      cunjing.CoverageTally
+	children   map[string]*cunjing.CoverageRow
+	postedIn   map[string]map[int64]bool
+	overload   map[int64]*cunjing.OfficerLoad
+	gaps       []cunjing.CoverageGap
+	gapCount   int
+	dual       cunjing.DualPostTally
+	results    []areaResult
+	memoParent string
+	memo       map[cunjing.Kind]*cunjing.StaffingModel // the models of memoParent's children
+	filled     map[cunjing.PostRole]int                // reused by judge
 }
 
 // areaResult is the judgement of one area.
@@ -26,44 +42,35 @@ type areaResult struct {
 	covered, compliant bool
 }
 
-type modelKey struct {
-	parent string
-	kind   cunjing.Kind
-}
+// shardSize is the fewest areas worth a shard of their own.
+const shardSize = 50_000
 
 func newCoverageCounter(d *coverageData, root string, visible func(string) bool) *coverageCounter {
-	return &coverageCounter{data: d, root: root, children: map[string]*cunjing.CoverageRow{},
-		postedIn: map[string]map[int64]bool{}, overload: map[int64]*cunjing.OfficerLoad{},
-		modelMemo: map[modelKey]*cunjing.StaffingModel{}, scope: visible}
+	return &coverageCounter{data: d, root: root, scope: visible, postedIn: map[string]map[int64]bool{}}
 }
 
 // run fills the tally, children, gaps (up to limit) and overloaded
 // officers of report.
 func (c *coverageCounter) run(report *cunjing.CoverageReport, limit int) {
-	for i := range c.data.areas {
-		a := &c.data.areas[i]
-		model := c.modelOf(a)
-		officers, reasons := c.judge(a, model)
-		covered := len(officers) > 0
-		compliant := len(reasons) == 0
-		c.results = append(c.results, areaResult{covered, compliant})
-		report.Tally.Count(a.kind, covered, compliant)
-		c.child(a.code).Tally.Count(a.kind, covered, compliant)
-		c.notePosted(a.code, officers)
-		if compliant {
-			continue
-		}
-		report.GapCount++
-		if len(report.Gaps) < limit {
-			report.Gaps = append(report.Gaps, cunjing.CoverageGap{Area: cunjing.Area{Code: a.code, Kind: a.kind},
-				Model: model.Name, Officers: officers, Reasons: reasons})
-		}
+	areas := c.data.areas
+	n := max(1, min(runtime.GOMAXPROCS(0), len(areas)/shardSize))
+	shards := make([]*coverageShard, n)
+	var wg sync.WaitGroup
+	for i := range shards {
+		shards[i] = c.newShard()
+		part := areas[i*len(areas)/n : (i+1)*len(areas)/n]
+		wg.Go(func() { shards[i].count(part, limit) })
 	}
-	for _, row := range c.children {
+	wg.Wait()
+	children, overload := map[string]*cunjing.CoverageRow{}, map[int64]*cunjing.OfficerLoad{}
+	for _, sh := range shards {
+		c.merge(report, sh, limit, children, overload)
+	}
+	for _, row := range children {
 		report.Children = append(report.Children, *row)
 	}
 	slices.SortFunc(report.Children, func(a, b cunjing.CoverageRow) int { return strings.Compare(a.Code, b.Code) })
-	for _, load := range c.overload {
+	for _, load := range overload {
 		report.Overloaded = append(report.Overloaded, *load)
 	}
 	slices.SortFunc(report.Overloaded, func(a, b cunjing.OfficerLoad) int {
@@ -77,10 +84,73 @@ func (c *coverageCounter) run(report *cunjing.CoverageReport, limit int) {
 	}
 }
 
+func (c *coverageCounter) newShard() *coverageShard {
+	return &coverageShard{coverageCounter: c, children: map[string]*cunjing.CoverageRow{}, postedIn: map[string]map[int64]bool{},
+		overload: map[int64]*cunjing.OfficerLoad{}, memo: map[cunjing.Kind]*cunjing.StaffingModel{}, filled: map[cunjing.PostRole]int{}}
+}
+
+// merge adds a shard's counts to the report, in order of the shards.
+func (c *coverageCounter) merge(report *cunjing.CoverageReport, sh *coverageShard, limit int,
+	children map[string]*cunjing.CoverageRow, overload map[int64]*cunjing.OfficerLoad) {
+	report.Tally.Add(sh.tally)
+	report.GapCount += sh.gapCount
+	report.DualPosts.Areas += sh.dual.Areas
+	report.DualPosts.Held += sh.dual.Held
+	report.Gaps = append(report.Gaps, sh.gaps[:min(len(sh.gaps), limit-len(report.Gaps))]...)
+	c.results = append(c.results, sh.results...)
+	for code, row := range sh.children {
+		if have, ok := children[code]; ok {
+			have.Tally.Add(row.Tally)
+		} else {
+			children[code] = row
+		}
+	}
+	for county, officers := range sh.postedIn {
+		if c.postedIn[county] == nil {
+			c.postedIn[county] = officers
+			continue
+		}
+		maps.Copy(c.postedIn[county], officers)
+	}
+	for id, load := range sh.overload {
+		if have, ok := overload[id]; ok {
+			have.Allowed = min(have.Allowed, load.Allowed)
+		} else {
+			overload[id] = load
+		}
+	}
+}
+
+// count judges a run of areas.
+func (sh *coverageShard) count(areas []postedArea, limit int) {
+	sh.results = make([]areaResult, 0, len(areas))
+	for i := range areas {
+		a := &areas[i]
+		model := sh.modelOf(a)
+		officers, reasons := sh.judge(a, model)
+		covered := len(officers) > 0
+		compliant := len(reasons) == 0
+		sh.results = append(sh.results, areaResult{covered, compliant})
+		sh.tally.Count(a.kind, covered, compliant)
+		sh.child(a.code).Tally.Count(a.kind, covered, compliant)
+		sh.notePosted(a.code, officers)
+		sh.noteDualPost(a)
+		if compliant {
+			continue
+		}
+		sh.gapCount++
+		if len(sh.gaps) < limit {
+			sh.gaps = append(sh.gaps, cunjing.CoverageGap{Area: cunjing.Area{Code: a.code, Kind: a.kind},
+				Model: model.Name, Officers: officers, Reasons: reasons})
+		}
+	}
+}
+
 // judge returns the active officers in post in an area and the reasons it
 // falls short of its model.
-func (c *coverageCounter) judge(a *postedArea, model *cunjing.StaffingModel) ([]cunjing.StaffRef, []cunjing.GapReason) {
-	filled := map[cunjing.PostRole]int{}
+func (c *coverageShard) judge(a *postedArea, model *cunjing.StaffingModel) ([]cunjing.StaffRef, []cunjing.GapReason) {
+	filled := c.filled
+	clear(filled)
 	var officers []cunjing.StaffRef
 	var offDuty []cunjing.GapReason
 	for _, p := range a.posts {
@@ -104,7 +174,7 @@ func (c *coverageCounter) judge(a *postedArea, model *cunjing.StaffingModel) ([]
 
 // judgeLoad checks the number and spread of the areas an officer holds
 // against the model of one of them.
-func (c *coverageCounter) judgeLoad(officer int64, model *cunjing.StaffingModel) []cunjing.GapReason {
+func (c *coverageShard) judgeLoad(officer int64, model *cunjing.StaffingModel) []cunjing.GapReason {
 	held := c.data.holdings[officer]
 	var reasons []cunjing.GapReason
 	if limit := model.MaxAreasPerOfficer; limit > 0 && len(held) > limit {
@@ -119,7 +189,7 @@ func (c *coverageCounter) judgeLoad(officer int64, model *cunjing.StaffingModel)
 	return reasons
 }
 
-func (c *coverageCounter) noteOverload(officer int64, held []holding, limit int) {
+func (c *coverageShard) noteOverload(officer int64, held []holding, limit int) {
 	load, ok := c.overload[officer]
 	if !ok {
 		load = &cunjing.OfficerLoad{Staff: cunjing.StaffRef{ID: officer}, Held: len(held), Allowed: limit}
@@ -160,11 +230,16 @@ func distanceKm(a, b cunjing.Point) float64 {
 }
 
 // modelOf returns the model that applies to an area, remembering it per
-// parent and kind: bindings sit on official areas above the village tier,
-// or on the area itself.
-func (c *coverageCounter) modelOf(a *postedArea) *cunjing.StaffingModel {
-	key := modelKey{cunjing.ParentCodeOf(a.code), a.kind}
-	if m, ok := c.modelMemo[key]; ok && !c.boundAt(a.code) {
+// kind while the parent stays the same (areas come by code, so siblings
+// come together); a binding on the area itself is never remembered.
+func (c *coverageShard) modelOf(a *postedArea) *cunjing.StaffingModel {
+	parent := cunjing.ParentCodeOf(a.code)
+	if parent != c.memoParent {
+		c.memoParent = parent
+		clear(c.memo)
+	}
+	bound := c.data.bound[a.code]
+	if m, ok := c.memo[a.kind]; ok && !bound {
 		return m
 	}
 	m := &cunjing.DefaultStaffingModel
@@ -173,24 +248,14 @@ func (c *coverageCounter) modelOf(a *postedArea) *cunjing.StaffingModel {
 			m = &found
 		}
 	}
-	if !c.boundAt(a.code) {
-		c.modelMemo[key] = m
+	if !bound {
+		c.memo[a.kind] = m
 	}
 	return m
 }
 
-// boundAt reports whether a binding sits on the code itself.
-func (c *coverageCounter) boundAt(code string) bool {
-	for _, b := range c.data.bindings {
-		if b.AreaCode == code {
-			return true
-		}
-	}
-	return false
-}
-
 // child returns the row of the child of the root that holds code.
-func (c *coverageCounter) child(code string) *cunjing.CoverageRow {
+func (c *coverageShard) child(code string) *cunjing.CoverageRow {
 	key := childCode(c.root, code)
 	row, ok := c.children[key]
 	if !ok {
@@ -216,7 +281,7 @@ func childCode(root, code string) string {
 }
 
 // notePosted remembers the officers posted in the county of code.
-func (c *coverageCounter) notePosted(code string, officers []cunjing.StaffRef) {
+func (c *coverageShard) notePosted(code string, officers []cunjing.StaffRef) {
 	if len(officers) == 0 || len(code) < 6 {
 		return
 	}
@@ -228,5 +293,17 @@ func (c *coverageCounter) notePosted(code string, officers []cunjing.StaffRef) {
 	}
 	for _, o := range officers {
 		set[o.ID] = true
+	}
+}
+
+// noteDualPost counts a village or community and whether an officer holds a
+// dual post there.
+func (c *coverageShard) noteDualPost(a *postedArea) {
+	if a.kind != cunjing.KindVillage && a.kind != cunjing.KindCommunity {
+		return
+	}
+	c.dual.Areas++
+	if c.data.dualHeld[a.code] {
+		c.dual.Held++
 	}
 }

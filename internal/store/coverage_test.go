@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -102,8 +104,14 @@ func must(t *testing.T, err error) {
 func TestCoverageOfAHandBuiltCounty(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		tree := buildCoverageTree(t, st)
+		_, err := st.AddDualPost(storetest.Ctx(), cunjing.DualPost{StaffID: tree.ids["甲"], AreaCode: "410423100201",
+			Post: cunjing.DualPartyDeputy, AppointedOn: cunjing.DateOf(time.Now()).AddDays(-10)})
+		must(t, err)
 		r, err := st.Coverage(storetest.Ctx(), "410423", cunjing.CoverageOptions{})
 		must(t, err)
+		if r.DualPosts != (cunjing.DualPostTally{Areas: 4, Held: 1}) {
+			t.Errorf("dual posts: %+v; want 1 of the 3 villages and 1 community", r.DualPosts)
+		}
 		if r.Area.Name != "鲁山县" || len(r.Ancestors) != 2 {
 			t.Errorf("report on %q with %d ancestors", r.Area.Name, len(r.Ancestors))
 		}
@@ -194,4 +202,53 @@ func TestCoverageKeepsToTheScope(t *testing.T) {
 			t.Errorf("an officer's own report: %s %+v %+v", r.Area.Code, r.Tally.All, r.Overloaded)
 		}
 	})
+}
+
+// TestAreaPostsFollowEveryChange checks the aggregate the coverage report
+// reads against the assignments themselves after posts are taken,
+// replaced, ended, and left by a transfer.
+func TestAreaPostsFollowEveryChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		tree := buildCoverageTree(t, st)
+		ctx := storetest.Ctx()
+		today := cunjing.DateOf(time.Now())
+		more := []cunjing.Staff{{Name: "辛", Kind: cunjing.StaffOfficer, PoliceNumber: "410005", UnitCode: "410423010000"}}
+		must(t, st.CreateStaff(ctx, more))
+		_, err := st.Assign(ctx, cunjing.AssignRequest{StaffID: more[0].ID, AreaCode: "410423100203", Role: cunjing.PostResponsible, Start: today, Replace: true})
+		must(t, err)
+		posts, _, err := st.FindAssignments(ctx, cunjing.AssignmentFilter{Area: "410423100201", Open: true})
+		must(t, err)
+		must(t, st.EndAssignment(ctx, posts[0].ID, today))
+		gone := cunjing.Staff{ID: tree.ids["丁"], Name: "丁", Kind: cunjing.StaffOfficer, PoliceNumber: "410002", UnitCode: "410423010000",
+			Status: cunjing.StaffTransferred}
+		must(t, st.UpdateStaff(ctx, gone))
+
+		db := storetest.Direct(t, st)
+		kept := postsByArea(t, db, "SELECT area_code, posts FROM area_posts")
+		actual := postsByArea(t, db, "SELECT area_code, role || ':' || CAST(staff_id AS TEXT) FROM assignments WHERE end_date = ''")
+		if !maps.EqualFunc(kept, actual, slices.Equal) {
+			t.Errorf("area_posts %v\nassignments in force %v", kept, actual)
+		}
+		if len(actual["410423100202"]) != 1 || len(actual["410423100203"]) != 1 {
+			t.Errorf("after 丁's transfer: %v", actual)
+		}
+	})
+}
+
+// postsByArea reads "area, role:staff …" rows into sorted posts per area.
+func postsByArea(t *testing.T, db *sql.DB, query string) map[string][]string {
+	t.Helper()
+	rows, err := db.Query(query)
+	must(t, err)
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var code, posts string
+		must(t, rows.Scan(&code, &posts))
+		out[code] = append(out[code], strings.Fields(posts)...)
+	}
+	for _, p := range out {
+		slices.Sort(p)
+	}
+	return out
 }

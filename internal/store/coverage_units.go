@@ -104,24 +104,25 @@ func (s *Store) addRatios(ctx context.Context, report *cunjing.CoverageReport, r
 	return nil
 }
 
-// countOfficers sets the active officers of the units of each county.
+// countOfficers sets the active officers of the units of each county: a
+// unit belongs to the county of its first area.
 func (s *Store) countOfficers(ctx context.Context, root string, counts map[string]*cunjing.CountyRatio) error {
-	rows, err := s.read.QueryContext(ctx, s.dialect.q(`SELECT substr(ua.area_code, 1, 6), COUNT(DISTINCT st.id)
-		FROM staff st JOIN unit_areas ua ON ua.unit_code = st.unit_code
-		WHERE st.kind = ? AND st.status = ? AND ua.area_code >= ? AND ua.area_code < ?
-		GROUP BY substr(ua.area_code, 1, 6)`), string(cunjing.StaffOfficer), string(cunjing.StaffActive), root, root+cunjing.CodeUpperBound)
+	rows, err := s.read.QueryContext(ctx, s.dialect.q(`SELECT ua.unit_code, MIN(ua.area_code),
+		(SELECT COUNT(*) FROM staff st WHERE st.unit_code = ua.unit_code AND st.kind = ? AND st.status = ?)
+		FROM unit_areas ua WHERE ua.area_code >= ? AND ua.area_code < ? GROUP BY ua.unit_code`),
+		string(cunjing.StaffOfficer), string(cunjing.StaffActive), root, root+cunjing.CodeUpperBound)
 	if err != nil {
 		return fmt.Errorf("store: count officers: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var county string
+		var unit, area string
 		var n int
-		if err := rows.Scan(&county, &n); err != nil {
+		if err := rows.Scan(&unit, &area, &n); err != nil {
 			return fmt.Errorf("store: count officers: %w", err)
 		}
-		if r, ok := counts[county]; ok {
-			r.Officers = n
+		if r, ok := counts[area[:min(6, len(area))]]; ok {
+			r.Officers += n
 		}
 	}
 	return rows.Err()

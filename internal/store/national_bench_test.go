@@ -16,10 +16,12 @@ import (
 )
 
 // The national benchmarks share one database holding a national-size tree
-// (about 694,000 areas), built once per test binary.
+// (about 694,000 areas), built once per test binary — or kept in the
+// folder CUNJING_BENCH_KEEP names, and reused from there by later runs.
 var national struct {
 	once  sync.Once
 	dir   string
+	kept  bool
 	store *store.Store
 	err   error
 }
@@ -28,7 +30,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if national.store != nil {
 		national.store.Close()
-		os.RemoveAll(national.dir)
+		if !national.kept {
+			os.RemoveAll(national.dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -36,8 +40,18 @@ func TestMain(m *testing.M) {
 func nationalStore(b *testing.B) *store.Store {
 	b.Helper()
 	national.once.Do(func() {
-		ctx := context.Background()
-		if national.dir, national.err = os.MkdirTemp("", "cunjing-national-"); national.err != nil {
+		ctx := cunjing.WithIdentity(context.Background(), cunjing.SystemIdentity)
+		if national.dir = os.Getenv("CUNJING_BENCH_KEEP"); national.dir != "" {
+			national.kept = true
+			if _, err := os.Stat(filepath.Join(national.dir, "cunjing.db")); err == nil {
+				national.store, national.err = store.Open(ctx, filepath.Join(national.dir, "cunjing.db"))
+				return
+			}
+			national.err = os.MkdirAll(national.dir, 0o700)
+		} else {
+			national.dir, national.err = os.MkdirTemp("", "cunjing-national-")
+		}
+		if national.err != nil {
 			return
 		}
 		paths, err := demo.WriteNationalDivisions(national.dir, 1)
@@ -72,7 +86,7 @@ func sample(b *testing.B, st *store.Store, level cunjing.Level, n int) []string 
 	var codes []string
 	page := cunjing.Page{Limit: cunjing.MaxPageLimit}
 	for {
-		areas, next, err := st.FindAreas(context.Background(), cunjing.AreaFilter{Level: level, Page: page})
+		areas, next, err := st.FindAreas(cunjing.WithIdentity(context.Background(), cunjing.SystemIdentity), cunjing.AreaFilter{Level: level, Page: page})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -112,7 +126,7 @@ func benchMedian(b *testing.B, codes []string, call func(code string) error) {
 // go test ./internal/store -run '^$' -bench National
 func BenchmarkNationalAreaByCodeWithAncestors(b *testing.B) {
 	st := nationalStore(b)
-	ctx := context.Background()
+	ctx := cunjing.WithIdentity(context.Background(), cunjing.SystemIdentity)
 	benchMedian(b, sample(b, st, cunjing.LevelVillage, 1000), func(code string) error {
 		d, err := st.AreaDetail(ctx, code)
 		if err == nil && len(d.Ancestors) != 4 {
@@ -124,7 +138,7 @@ func BenchmarkNationalAreaByCodeWithAncestors(b *testing.B) {
 
 func BenchmarkNationalChildrenOfTown(b *testing.B) {
 	st := nationalStore(b)
-	ctx := context.Background()
+	ctx := cunjing.WithIdentity(context.Background(), cunjing.SystemIdentity)
 	benchMedian(b, sample(b, st, cunjing.LevelTown, 1000), func(code string) error {
 		_, err := st.ChildAreas(ctx, code)
 		return err
@@ -133,7 +147,7 @@ func BenchmarkNationalChildrenOfTown(b *testing.B) {
 
 func BenchmarkNationalVillagesUnderCountyByName(b *testing.B) {
 	st := nationalStore(b)
-	ctx := context.Background()
+	ctx := cunjing.WithIdentity(context.Background(), cunjing.SystemIdentity)
 	benchMedian(b, sample(b, st, cunjing.LevelCounty, 500), func(code string) error {
 		_, _, err := st.FindAreas(ctx, cunjing.AreaFilter{Under: code, Level: cunjing.LevelVillage, Query: "王"})
 		return err

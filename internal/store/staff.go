@@ -89,8 +89,8 @@ func (s *Store) staffInScope(ctx context.Context, db querier, id int64) (*cunjin
 	return &staff[0], nil
 }
 
-// CreateStaff adds members of staff of units in scope, in one transaction,
-// each audited, and sets their IDs. A failure names its item
+// CreateStaff adds members of staff of units the scope manages, in one
+// transaction, each audited, and sets their IDs. A failure names its item
 // (cunjing.ItemError) and nothing is added.
 func (s *Store) CreateStaff(ctx context.Context, staff []cunjing.Staff) error {
 	for i := range staff {
@@ -117,13 +117,13 @@ func (s *Store) CreateStaff(ctx context.Context, staff []cunjing.Staff) error {
 	})
 }
 
-// checkStaffUnit refuses a unit that does not exist or lies outside the
-// scope, alike, as not found; seen remembers the units already checked.
+// checkStaffUnit refuses a unit that does not exist or that the scope does
+// not manage, alike, as not found; seen remembers the units already checked.
 func (s *Store) checkStaffUnit(ctx context.Context, tx *sql.Tx, code string, seen map[string]bool) error {
 	if seen[code] {
 		return nil
 	}
-	visible, args, err := unitInScope(ctx, "code")
+	visible, args, err := unitManaged(ctx, "code")
 	if err != nil {
 		return err
 	}
@@ -142,6 +142,36 @@ func (s *Store) checkStaffUnit(ctx context.Context, tx *sql.Tx, code string, see
 	}
 	seen[code] = true
 	return nil
+}
+
+// unitManaged returns the SQL condition that a unit (by its code column)
+// lies wholly inside the scope of ctx, with its arguments. The bureaus above
+// the scope are seen (unitInScope) but not managed: a station chief cannot
+// change the county bureau's staff, nor a county the city's.
+func unitManaged(ctx context.Context, codeColumn string) (string, []any, error) {
+	scope, err := scopeOf(ctx)
+	if err != nil || scope.All {
+		return "", nil, err
+	}
+	inside, args, _ := prefixRanges("area_code", scope.Prefixes)
+	return "(" + codeColumn + " IN (SELECT unit_code FROM unit_areas WHERE " + inside + ") AND " +
+		codeColumn + " NOT IN (SELECT unit_code FROM unit_areas WHERE NOT " + inside + "))", append(args, args...), nil
+}
+
+// staffManaged reads a member of staff whose unit the scope manages; any
+// other is not found.
+func (s *Store) staffManaged(ctx context.Context, tx *sql.Tx, id int64) (*cunjing.Staff, error) {
+	m, err := s.staffInScope(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkStaffUnit(ctx, tx, m.UnitCode, map[string]bool{}); err != nil {
+		if cunjing.ErrorCode(err) == cunjing.ENotFound {
+			return nil, cunjing.Errorf(cunjing.ENotFound, "staff %d not found", id)
+		}
+		return nil, err
+	}
+	return m, nil
 }
 
 func (s *Store) insertStaff(ctx context.Context, tx *sql.Tx, m *cunjing.Staff) (int64, error) {
@@ -171,41 +201,59 @@ func staffWriteError(err error, m *cunjing.Staff) error {
 	return fmt.Errorf("store: write staff: %w", err)
 }
 
-// UpdateStaff changes a member of staff in scope. One who is transferred or
-// retires leaves his posts and dual posts that day.
+// UpdateStaff changes a member of staff of a unit the scope manages (see
+// unitManaged). One who is transferred or retires leaves his posts and dual
+// posts that day.
 func (s *Store) UpdateStaff(ctx context.Context, m cunjing.Staff) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
 	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
-		old, err := s.staffInScope(ctx, tx, m.ID)
+		old, err := s.staffManaged(ctx, tx, m.ID)
 		if err != nil {
 			return err
 		}
 		if err := s.checkStaffUnit(ctx, tx, m.UnitCode, map[string]bool{}); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.dialect.q(`UPDATE staff SET name = ?, kind = ?, unit_code = ?, phone = ?, police_number = ?,
-			status = ?, username = ?, updated_at = ? WHERE id = ?`), m.Name, string(m.Kind), m.UnitCode, m.Phone, m.PoliceNumber,
-			string(m.Status), nullIfEmpty(m.Username), timestamp(s.now()), m.ID)
-		if err != nil {
-			return staffWriteError(err, &m)
-		}
-		if m.Status == cunjing.StaffTransferred || m.Status == cunjing.StaffRetired {
-			if err := s.leavePosts(ctx, tx, m.ID); err != nil {
-				return err
-			}
-		}
-		return s.auditTx(ctx, tx, cunjing.ActionStaffUpdate, staffObject(m.ID), cunjing.ResultOK, staffChanges(old, &m))
+		return s.updateStaffTx(ctx, tx, old, &m)
 	})
+}
+
+// updateStaffTx writes m over old, a member the scope manages, in tx,
+// audited; one who is transferred or retires leaves his posts.
+func (s *Store) updateStaffTx(ctx context.Context, tx *sql.Tx, old, m *cunjing.Staff) error {
+	_, err := tx.ExecContext(ctx, s.dialect.q(`UPDATE staff SET name = ?, kind = ?, unit_code = ?, phone = ?, police_number = ?,
+		status = ?, username = ?, updated_at = ? WHERE id = ?`), m.Name, string(m.Kind), m.UnitCode, m.Phone, m.PoliceNumber,
+		string(m.Status), nullIfEmpty(m.Username), timestamp(s.now()), m.ID)
+	if err != nil {
+		return staffWriteError(err, m)
+	}
+	if m.Status == cunjing.StaffTransferred || m.Status == cunjing.StaffRetired {
+		if err := s.leavePosts(ctx, tx, m.ID); err != nil {
+			return err
+		}
+	}
+	return s.auditTx(ctx, tx, cunjing.ActionStaffUpdate, staffObject(m.ID), cunjing.ResultOK, staffChanges(old, m))
 }
 
 // leavePosts ends the open assignments and dual posts of a member of staff
 // today.
 func (s *Store) leavePosts(ctx context.Context, tx *sql.Tx, id int64) error {
 	today := cunjing.DateOf(s.now()).String()
+	areas, err := tx.QueryContext(ctx, s.dialect.q("SELECT area_code FROM assignments WHERE staff_id = ? AND end_date = ''"), id)
+	if err != nil {
+		return fmt.Errorf("store: end posts: %w", err)
+	}
+	codes, err := scanStrings(areas)
+	if err != nil {
+		return fmt.Errorf("store: end posts: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE assignments SET end_date = ? WHERE staff_id = ? AND end_date = ''"), today, id); err != nil {
 		return fmt.Errorf("store: end posts: %w", err)
+	}
+	if err := s.refreshPosts(ctx, tx, codes); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE dual_posts SET ended_on = ? WHERE staff_id = ? AND ended_on = ''"), today, id); err != nil {
 		return fmt.Errorf("store: end dual posts: %w", err)
@@ -236,14 +284,15 @@ func staffChanges(old, m *cunjing.Staff) string {
 	return strings.Join(changed, "; ")
 }
 
-// SetStaffPhoto replaces the portrait of a member of staff in scope.
+// SetStaffPhoto replaces the portrait of a member of staff of a unit the
+// scope manages.
 func (s *Store) SetStaffPhoto(ctx context.Context, id int64, p cunjing.Photo) error {
 	contentType, err := cunjing.CheckPhoto(p.Data)
 	if err != nil {
 		return err
 	}
 	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.staffInScope(ctx, tx, id); err != nil {
+		if _, err := s.staffManaged(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.dialect.q("DELETE FROM photos WHERE owner = ?"), staffObject(id)); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -70,6 +71,9 @@ func (s *Store) SaveStaffingModel(ctx context.Context, m cunjing.StaffingModel) 
 				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), m.Name, m.Description, string(rules), m.MaxAreasPerOfficer, m.MaxDistanceKm,
 				timestamp(s.now())).Scan(&id)
 		} else {
+			if err := s.checkModelInScope(ctx, tx, id); err != nil {
+				return err
+			}
 			var res sql.Result
 			res, err = tx.ExecContext(ctx, s.dialect.q(`UPDATE staffing_models SET name = ?, description = ?, rules = ?, max_areas = ?,
 				max_km = ?, updated_at = ? WHERE id = ?`), m.Name, m.Description, string(rules), m.MaxAreasPerOfficer, m.MaxDistanceKm,
@@ -88,6 +92,51 @@ func (s *Store) SaveStaffingModel(ctx context.Context, m cunjing.StaffingModel) 
 		return s.auditTx(ctx, tx, cunjing.ActionStaffingChange, fmt.Sprintf("model:%d", id), cunjing.ResultOK, m.Name+" "+string(rules))
 	})
 	return id, err
+}
+
+// checkModelInScope refuses to change a model that also applies outside
+// the caller's scope: a county may not change another county's model.
+func (s *Store) checkModelInScope(ctx context.Context, tx *sql.Tx, id int64) error {
+	cond, args, err := inScope(ctx, "area_code")
+	if err != nil || cond == "" {
+		return err
+	}
+	var outside int
+	err = tx.QueryRowContext(ctx, s.dialect.q("SELECT COUNT(*) FROM model_bindings WHERE model_id = ? AND NOT "+cond),
+		append([]any{id}, args...)...).Scan(&outside)
+	if err != nil {
+		return fmt.Errorf("store: check model bindings: %w", err)
+	}
+	if outside > 0 {
+		return cunjing.Errorf(cunjing.EForbidden, "the model also applies outside your jurisdiction; save a copy under another name")
+	}
+	return nil
+}
+
+// DeleteStaffingModel removes a model that no area is bound to.
+func (s *Store) DeleteStaffingModel(ctx context.Context, id int64) error {
+	if _, err := scopeOf(ctx); err != nil {
+		return err
+	}
+	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var bound int
+		err := tx.QueryRowContext(ctx, s.dialect.q("SELECT COUNT(*) FROM model_bindings WHERE model_id = ?"), id).Scan(&bound)
+		if err != nil {
+			return fmt.Errorf("store: check model bindings: %w", err)
+		}
+		if bound > 0 {
+			return cunjing.Errorf(cunjing.EConflict, "the model still applies to %d areas; bind them to another model first", bound)
+		}
+		var name string
+		err = tx.QueryRowContext(ctx, s.dialect.q("DELETE FROM staffing_models WHERE id = ? RETURNING name"), id).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return cunjing.Errorf(cunjing.ENotFound, "staffing model %d not found", id)
+		}
+		if err != nil {
+			return fmt.Errorf("store: delete staffing model: %w", err)
+		}
+		return s.auditTx(ctx, tx, cunjing.ActionStaffingChange, fmt.Sprintf("model:%d", id), cunjing.ResultOK, "delete "+name)
+	})
 }
 
 // ModelBindings lists the bindings on areas in scope and on the areas above
@@ -117,8 +166,8 @@ func scopeBelow(scope cunjing.Scope, code string) bool {
 }
 
 func (s *Store) loadBindings(ctx context.Context, db querier) ([]cunjing.ModelBinding, error) {
-	rows, err := db.QueryContext(ctx, `SELECT b.area_code, b.area_kind, b.model_id, m.name FROM model_bindings b
-		JOIN staffing_models m ON m.id = b.model_id ORDER BY b.area_code, b.area_kind`)
+	rows, err := db.QueryContext(ctx, `SELECT b.area_code, b.area_kind, b.model_id, a.name, m.name FROM model_bindings b
+		JOIN staffing_models m ON m.id = b.model_id JOIN areas a ON a.code = b.area_code ORDER BY b.area_code, b.area_kind`)
 	if err != nil {
 		return nil, fmt.Errorf("store: read model bindings: %w", err)
 	}
@@ -127,7 +176,7 @@ func (s *Store) loadBindings(ctx context.Context, db querier) ([]cunjing.ModelBi
 	for rows.Next() {
 		var b cunjing.ModelBinding
 		var kind string
-		if err := rows.Scan(&b.AreaCode, &kind, &b.ModelID, &b.ModelName); err != nil {
+		if err := rows.Scan(&b.AreaCode, &kind, &b.ModelID, &b.AreaName, &b.ModelName); err != nil {
 			return nil, fmt.Errorf("store: read model bindings: %w", err)
 		}
 		b.AreaKind = cunjing.Kind(kind)
@@ -167,24 +216,16 @@ func (s *Store) BindModel(ctx context.Context, b cunjing.ModelBinding) error {
 	})
 }
 
-// modelForArea returns the staffing model that applies to an area.
-func (s *Store) modelForArea(ctx context.Context, db querier, a *cunjing.Area) (cunjing.StaffingModel, error) {
-	bindings, err := s.loadBindings(ctx, db)
-	if err != nil {
-		return cunjing.StaffingModel{}, err
-	}
+// pickModel returns the staffing model that applies to an area.
+func pickModel(bindings []cunjing.ModelBinding, models []cunjing.StaffingModel, a *cunjing.Area) cunjing.StaffingModel {
 	b, ok := cunjing.ModelFor(bindings, a.Code, a.Kind)
 	if !ok {
-		return cunjing.DefaultStaffingModel, nil
-	}
-	models, err := s.loadModels(ctx, db)
-	if err != nil {
-		return cunjing.StaffingModel{}, err
+		return cunjing.DefaultStaffingModel
 	}
 	for _, m := range models {
 		if m.ID == b.ModelID {
-			return m, nil
+			return m
 		}
 	}
-	return cunjing.DefaultStaffingModel, nil
+	return cunjing.DefaultStaffingModel
 }
