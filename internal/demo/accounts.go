@@ -23,13 +23,14 @@ type Account struct {
 
 // Accounts are one demo account per role, so that a newcomer sees how the
 // scope changes what each one sees: the city, 鲁山县 and 汝州市, a station
-// of 鲁山县 and one of its village work stations.
+// of 鲁山县 and one of its village work stations, whose officer and
+// auxiliary are linked to staff records and see the villages of their posts.
 var Accounts = []Account{
 	{"city", "市局管理员", cunjing.RoleCityAdmin, code("410400000000")},
 	{"leader", "市局领导", cunjing.RoleLeader, code("410400000000")},
 	{"lushan", "鲁山县局管理员", cunjing.RoleCountyAdmin, code("410423000000")},
 	{"ruzhou", "汝州市局管理员", cunjing.RoleCountyAdmin, code("410482000000")},
-	{"chief", "派出所所长", cunjing.RoleStationChief, firstOf(cunjing.UnitStation, "410423")},
+	{"chief", "派出所所长", cunjing.RoleStationChief, parentOf(firstOf(cunjing.UnitWorkstation, "410423"))},
 	{"officer", "包村民警", cunjing.RoleOfficer, firstOf(cunjing.UnitWorkstation, "410423")},
 	{"fujing", "辅警", cunjing.RoleAuxiliary, firstOf(cunjing.UnitWorkstation, "410423")},
 	{"security", "安全管理员", cunjing.RoleSecurityAdmin, none},
@@ -39,6 +40,19 @@ var Accounts = []Account{
 func code(c string) func([]cunjing.Unit) string { return func([]cunjing.Unit) string { return c } }
 
 func none([]cunjing.Unit) string { return "" }
+
+// parentOf picks the parent of the unit pick picks.
+func parentOf(pick func([]cunjing.Unit) string) func([]cunjing.Unit) string {
+	return func(units []cunjing.Unit) string {
+		code := pick(units)
+		for _, u := range units {
+			if u.Code == code {
+				return u.ParentCode
+			}
+		}
+		return ""
+	}
+}
 
 // firstOf picks the first unit of a kind whose code starts with prefix.
 func firstOf(kind cunjing.UnitKind, prefix string) func([]cunjing.Unit) string {

@@ -23,13 +23,19 @@ var divisionFiles embed.FS
 type Store interface {
 	cunjing.AreaService
 	cunjing.UnitService
+	cunjing.StaffService
+	cunjing.AssignmentService
+	cunjing.StaffingService
+	cunjing.DualPostService
+	cunjing.OfficeService
 	CreateUser(ctx context.Context, u cunjing.User) error
 }
 
 // Load fills an empty database with the demo city: the real division codes
-// of Pingdingshan, a generated police organisation and one account per role
-// (see Accounts). It does nothing and returns false when areas are already
-// stored.
+// of Pingdingshan, a generated police organisation, one account per role
+// (see Accounts) and a generated police force with its staffing models,
+// posts, dual posts and office inspections. It does nothing and returns
+// false when areas are already stored.
 func Load(ctx context.Context, st Store) (bool, error) {
 	existing, _, err := st.FindAreas(ctx, cunjing.AreaFilter{Page: cunjing.Page{Limit: 1}})
 	if err != nil {
@@ -49,7 +55,10 @@ func Load(ctx context.Context, st Store) (bool, error) {
 	if err := st.CreateUnits(ctx, units); err != nil {
 		return false, fmt.Errorf("demo: create units: %w", err)
 	}
-	return true, createAccounts(ctx, st, units)
+	if err := createAccounts(ctx, st, units); err != nil {
+		return false, err
+	}
+	return true, createForce(ctx, st, areas, units)
 }
 
 // DivisionFiles returns the embedded official division files of the city,
