@@ -29,6 +29,7 @@ type Deps struct {
 	DualPosts   cunjing.DualPostService
 	Offices     cunjing.OfficeService
 	Cards       cunjing.ContactCardService
+	StaffImport cunjing.StaffImporter
 	// Policies stores the login policy; Auth reads the one in force.
 	Policies cunjing.LoginPolicyService
 	Import   func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
@@ -74,8 +75,40 @@ var Routes = []Route{
 	{"POST", "/api/v1/areas/import", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*api).importAreas},
 	{"GET", "/api/v1/units", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listUnits},
 	{"GET", "/api/v1/units/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getUnit},
+	{"POST", "/api/v1/areas", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).createArea},
+	{"GET", "/api/v1/staff", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listStaff},
+	{"POST", "/api/v1/staff", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).createStaff},
+	{"GET", "/api/v1/staff/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getStaff},
+	{"PATCH", "/api/v1/staff/{id}", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).updateStaff},
+	{"GET", "/api/v1/staff/{id}/photo", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getStaffPhoto},
+	{"PUT", "/api/v1/staff/{id}/photo", auth.Allow(cunjing.PermManageStaff), photoBody, (*api).putStaffPhoto},
+	{"GET", "/api/v1/staff/template.xlsx", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).staffTemplate},
+	{"POST", "/api/v1/staff/import", auth.Allow(cunjing.PermManageStaff), httpx.MaxUploadBody, (*api).importStaff},
+	{"GET", "/api/v1/staff/export.xlsx", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).exportStaff},
+	{"GET", "/api/v1/assignments/export.xlsx", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).exportAssignments},
+	{"GET", "/api/v1/assignments", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listAssignments},
+	{"POST", "/api/v1/assignments", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).createAssignment},
+	{"POST", "/api/v1/assignments/{id}/end", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).endAssignment},
+	{"GET", "/api/v1/coverage", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getCoverage},
+	{"GET", "/api/v1/offices", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listOffices},
+	{"GET", "/api/v1/offices/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getOffice},
+	{"PATCH", "/api/v1/offices/{code}", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).updateOffice},
+	{"PUT", "/api/v1/offices/{code}/checks", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).putOfficeChecks},
+	{"POST", "/api/v1/offices/{code}/photos", auth.Allow(cunjing.PermManageStaff), photoBody, (*api).addOfficePhoto},
+	{"GET", "/api/v1/offices/{code}/photos/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getOfficePhoto},
+	{"GET", "/api/v1/office-standard", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getOfficeStandard},
+	{"PUT", "/api/v1/office-standard", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).putOfficeStandard},
+	{"GET", "/api/v1/dual-posts", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listDualPosts},
+	{"POST", "/api/v1/dual-posts", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).createDualPost},
+	{"POST", "/api/v1/dual-posts/{id}/end", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).endDualPost},
 	{"GET", "/api/v1/audit", auth.Allow(cunjing.PermReadAudit), MaxJSONBody, (*api).listAudit},
 	{"GET", "/api/v1/audit/export.xlsx", auth.Allow(cunjing.PermReadAudit), MaxJSONBody, (*api).exportAudit},
+	{"GET", "/api/v1/staffing-models", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listStaffingModels},
+	{"POST", "/api/v1/staffing-models", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).createStaffingModel},
+	{"PUT", "/api/v1/staffing-models/{id}", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).putStaffingModel},
+	{"DELETE", "/api/v1/staffing-models/{id}", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).deleteStaffingModel},
+	{"GET", "/api/v1/staffing-bindings", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listStaffingBindings},
+	{"PUT", "/api/v1/staffing-bindings", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).putStaffingBinding},
 }
 
 type api struct{ Deps }

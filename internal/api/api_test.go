@@ -35,9 +35,14 @@ func newServer(t *testing.T) (*httptest.Server, *store.Store) {
 // administrator, or one of the demo accounts; "" for a visitor.
 func newServerAs(t *testing.T, username string) (*httptest.Server, *store.Store) {
 	t.Helper()
-	st := demotest.Store(t)
+	return newServerAsOn(t, demotest.Store(t), username)
+}
+
+// newServerAsOn serves the API over st as the given user.
+func newServerAsOn(t *testing.T, st *store.Store, username string) (*httptest.Server, *store.Store) {
+	t.Helper()
 	authn := authtest.Authenticator(st)
-	h := api.New(api.Deps{Auth: authn, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
+	h := api.New(api.Deps{Auth: authn, StaffImport: st, DualPosts: st, Offices: st, Coverage: st, Cards: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},

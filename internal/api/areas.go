@@ -21,6 +21,7 @@ type areaJSON struct {
 	ParentCode string          `json:"parent_code,omitempty"`
 	Location   *pointJSON      `json:"location,omitempty"`
 	Boundary   json.RawMessage `json:"boundary,omitempty"`
+	VenueType  string          `json:"venue_type,omitempty"`
 }
 
 type pointJSON struct {
@@ -36,7 +37,8 @@ type countsJSON struct {
 }
 
 func toAreaJSON(a cunjing.Area) areaJSON {
-	out := areaJSON{Code: a.Code, Name: a.Name, ShortName: a.ShortName(), Level: a.Level, Kind: a.Kind, ParentCode: a.ParentCode}
+	out := areaJSON{Code: a.Code, Name: a.Name, ShortName: a.ShortName(), Level: a.Level, Kind: a.Kind, ParentCode: a.ParentCode,
+		VenueType: string(a.VenueType)}
 	if a.Location != nil {
 		out.Location = &pointJSON{Lng: a.Location.Lng, Lat: a.Location.Lat, Datum: a.Location.Datum}
 	}

@@ -40,6 +40,7 @@ type errorDetail struct {
 type problem struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
+	Column  string `json:"column,omitempty"`
 	Message string `json:"message"`
 }
 
@@ -56,7 +57,7 @@ func (a *api) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &problems):
 		detail = errorDetail{Code: cunjing.EInvalid, Message: problems.Error(), Total: problems.Total}
 		for _, p := range problems.Listed {
-			detail.Problems = append(detail.Problems, problem{File: p.File, Line: p.Line, Message: p.Message})
+			detail.Problems = append(detail.Problems, problem{File: p.File, Line: p.Line, Column: p.Column, Message: p.Message})
 		}
 	case errors.As(err, &e):
 		detail.Fields = e.Fields

@@ -201,7 +201,8 @@ func TestReassigningAnOfficerChangesHisScopeAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	today := cunjing.DateOf(time.Now())
-	post, err := st.Assign(ctx, cunjing.AssignRequest{StaffID: zhou[0].ID, AreaCode: oldVillage, Role: cunjing.PostResponsible, Start: today})
+	post, err := st.Assign(ctx, cunjing.AssignRequest{StaffID: zhou[0].ID, AreaCode: oldVillage, Role: cunjing.PostResponsible, Start: today,
+		Replace: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,8 @@ func TestReassigningAnOfficerChangesHisScopeAtOnce(t *testing.T) {
 	if err := st.EndAssignment(ctx, post.ID, today); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Assign(ctx, cunjing.AssignRequest{StaffID: zhou[0].ID, AreaCode: newVillage, Role: cunjing.PostResponsible, Start: today}); err != nil {
+	if _, err := st.Assign(ctx, cunjing.AssignRequest{StaffID: zhou[0].ID, AreaCode: newVillage, Role: cunjing.PostResponsible, Start: today,
+		Replace: true}); err != nil {
 		t.Fatal(err)
 	}
 	if resp, _ := send(t, srv, token, "GET", "/api/v1/areas/"+oldVillage, ""); resp.StatusCode != 404 {

@@ -1,0 +1,118 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"cunjing"
+)
+
+// dualPostJSON is an officer's post in a village (两任); ended_on is null
+// while it is held.
+type dualPostJSON struct {
+	ID          int64                `json:"id"`
+	StaffID     int64                `json:"staff_id"`
+	StaffName   string               `json:"staff_name"`
+	AreaCode    string               `json:"area_code"`
+	AreaName    string               `json:"area_name"`
+	Post        cunjing.DualPostKind `json:"post"`
+	AppointedOn cunjing.Date         `json:"appointed_on"`
+	DocumentNo  string               `json:"document_no"`
+	EndedOn     *cunjing.Date        `json:"ended_on"`
+}
+
+func toDualPostJSON(p cunjing.DualPost) dualPostJSON {
+	out := dualPostJSON{ID: p.ID, StaffID: p.StaffID, StaffName: p.StaffName, AreaCode: p.AreaCode, AreaName: p.AreaName,
+		Post: p.Post, AppointedOn: p.AppointedOn, DocumentNo: p.DocumentNo}
+	if !p.EndedOn.IsZero() {
+		out.EndedOn = &p.EndedOn
+	}
+	return out
+}
+
+// listDualPosts answers GET /api/v1/dual-posts?under=&staff=: the dual
+// posts of villages in scope under the area, of one officer when staff is
+// given, held ones first. The list is whole: next_cursor is always "".
+func (a *api) listDualPosts(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	under := q.Get("under")
+	fields := map[string]string{}
+	if under != "" && !cunjing.ValidAreaCode(under) {
+		fields["under"] = "must be an area code"
+	}
+	var staffID int64
+	if s := q.Get("staff"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			fields["staff"] = "must be the ID of a member of staff"
+		}
+		staffID = id
+	}
+	if len(fields) > 0 {
+		return &cunjing.Error{Code: cunjing.EInvalid, Message: "some parameters are not valid", Fields: fields}
+	}
+	posts, err := a.DualPosts.DualPosts(r.Context(), under, staffID)
+	if err != nil {
+		return err
+	}
+	items := make([]dualPostJSON, len(posts))
+	for i, p := range posts {
+		items[i] = toDualPostJSON(p)
+	}
+	writeJSON(w, http.StatusOK, listJSON[dualPostJSON]{Items: items})
+	return nil
+}
+
+// createDualPost answers POST /api/v1/dual-posts: an active officer takes
+// a post in a village Party branch or committee; the answer is the post
+// with the names of the officer and the village.
+func (a *api) createDualPost(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		StaffID     int64                `json:"staff_id"`
+		AreaCode    string               `json:"area_code"`
+		Post        cunjing.DualPostKind `json:"post"`
+		AppointedOn cunjing.Date         `json:"appointed_on"`
+		DocumentNo  string               `json:"document_no"`
+		EndedOn     cunjing.Date         `json:"ended_on"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p := cunjing.DualPost{StaffID: in.StaffID, AreaCode: in.AreaCode, Post: in.Post, AppointedOn: in.AppointedOn,
+		DocumentNo: in.DocumentNo, EndedOn: in.EndedOn}
+	id, err := a.DualPosts.AddDualPost(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	posts, err := a.DualPosts.DualPosts(r.Context(), p.AreaCode, p.StaffID)
+	if err != nil {
+		return err
+	}
+	for _, made := range posts {
+		if made.ID == id {
+			writeJSON(w, http.StatusCreated, toDualPostJSON(made))
+			return nil
+		}
+	}
+	return fmt.Errorf("api: dual post %d not read back", id)
+}
+
+// endDualPost answers POST /api/v1/dual-posts/{id}/end {"ended_on":"YYYY-MM-DD"}.
+func (a *api) endDualPost(w http.ResponseWriter, r *http.Request) error {
+	id, err := recordID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		EndedOn cunjing.Date `json:"ended_on"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := a.DualPosts.EndDualPost(r.Context(), id, in.EndedOn); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
