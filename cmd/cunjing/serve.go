@@ -33,10 +33,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mfa := fs.String("mfa", env("CUNJING_MFA", ""), `second factor for roles that see personal data: "required" or "optional" (env CUNJING_MFA; default required, optional with --demo) until the security administrator sets a login policy`)
 	retention := fs.String("audit-retention", env("CUNJING_AUDIT_RETENTION", "365d"),
 		"how long audit rows are kept, at least 184d: days like 365d or a duration (env CUNJING_AUDIT_RETENTION)")
+	publicURL := fs.String("public-url", env("CUNJING_PUBLIC_URL", ""),
+		"base URL citizens reach, which the QR codes of contact cards link under, e.g. https://cunjing.example.gov.cn (env CUNJING_PUBLIC_URL; default: the address the request came to)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if _, err := parseAuditRetention(*retention); err != nil {
+		return err
+	}
+	if err := checkPublicURL(*publicURL); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
@@ -58,7 +63,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	handler, err := newHandler(st, authn, logger)
+	handler, err := newHandler(st, authn, logger, *publicURL)
 	if err != nil {
 		return err
 	}
@@ -89,15 +94,15 @@ func newAuthenticator(st *store.Store, logger *slog.Logger, mfa string, demoMode
 }
 
 // newHandler puts the API, the UI and the shared middleware together.
-func newHandler(st *store.Store, authn *auth.Authenticator, logger *slog.Logger) (http.Handler, error) {
+func newHandler(st *store.Store, authn *auth.Authenticator, logger *slog.Logger, publicURL string) (http.Handler, error) {
 	importFiles := func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 		return importer.ImportDivisions(ctx, st, files...)
 	}
-	ui, err := web.New(web.Deps{Auth: authn, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
+	ui, err := web.New(web.Deps{Auth: authn, StaffImport: st, DualPosts: st, Offices: st, PublicURL: publicURL, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Auth: authn, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
+	apiHandler := api.New(api.Deps{Auth: authn, StaffImport: st, DualPosts: st, Offices: st, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
 		Ping: st.Ping, Logger: logger})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

@@ -76,13 +76,14 @@ func (u *ui) importDivisions(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	u.render(w, r, http.StatusOK, "import", importPage{Report: report, Encodings: encodings(report)})
+	u.render(w, r, http.StatusOK, "import", importPage{Report: report, Encodings: encodings(report.Encodings)})
 }
 
-func encodings(report *importer.DivisionReport) []fileEncoding {
+// encodings lists the encoding detected in each file, by file name.
+func encodings(byFile map[string]string) []fileEncoding {
 	var list []fileEncoding
-	for _, name := range slices.Sorted(maps.Keys(report.Encodings)) {
-		list = append(list, fileEncoding{File: name, Encoding: report.Encodings[name]})
+	for _, name := range slices.Sorted(maps.Keys(byFile)) {
+		list = append(list, fileEncoding{File: name, Encoding: byFile[name]})
 	}
 	return list
 }

@@ -51,6 +51,8 @@ type areaPage struct {
 	Responsible []cunjing.Unit // units whose jurisdiction covers the area
 	Local       []cunjing.Unit // units inside the area (city, county and town)
 	Search      searchData
+	CanManage   bool        // the caller may add grids and venues
+	NewArea     newAreaForm // the grid or venue form as last sent
 }
 
 // childColumns says which columns the children table has.
@@ -164,6 +166,7 @@ func (u *ui) areaPage(ctx context.Context, code string) (*areaPage, error) {
 		Responsible: responsible,
 		Local:       local,
 		Search:      searchData{Code: code},
+		CanManage:   cunjing.IdentityFrom(ctx).Role.Can(cunjing.PermManageStaff),
 	}, nil
 }
 

@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"cunjing"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -117,4 +119,36 @@ func withLanguage(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey{}, lang)))
 	})
+}
+
+// gap explains why an area falls short of its staffing model.
+func (tr translator) gap(g cunjing.GapReason) (string, error) {
+	roles := make([]string, len(g.Roles))
+	for i, r := range g.Roles {
+		name, err := tr.t("postrole." + string(r))
+		if err != nil {
+			return "", err
+		}
+		roles[i] = name
+	}
+	sep, err := tr.t("gap.or")
+	if err != nil {
+		return "", err
+	}
+	who := strings.Join(roles, sep)
+	switch g.Code {
+	case cunjing.GapNoOfficer:
+		return tr.t("gap.no_officer")
+	case cunjing.GapOffDuty:
+		return tr.tf("gap.off_duty", g.Staff.Name)
+	case cunjing.GapTooFew:
+		return tr.tf("gap.too_few", g.Have, g.Need, who)
+	case cunjing.GapTooMany:
+		return tr.tf("gap.too_many", g.Have, who, g.Need)
+	case cunjing.GapOverloaded:
+		return tr.tf("gap.overloaded", g.Staff.Name, g.Have, g.Need)
+	case cunjing.GapTooFar:
+		return tr.tf("gap.too_far", g.Staff.Name, g.Km, g.Within)
+	}
+	return string(g.Code), nil
 }

@@ -67,6 +67,24 @@ func usedKeys(t *testing.T) map[string]bool {
 	for _, r := range cunjing.Roles {
 		keys["role."+string(r)] = true
 	}
+	for _, r := range cunjing.PostRoles {
+		keys["postrole."+string(r)] = true
+	}
+	for _, k := range cunjing.StaffKinds {
+		keys["staffkind."+string(k)] = true
+	}
+	for _, s := range cunjing.StaffStatuses {
+		keys["staffstatus."+string(s)] = true
+	}
+	for _, k := range cunjing.CoverageKinds {
+		keys["coverage.kind."+string(k)] = true
+	}
+	for _, v := range cunjing.VenueTypes {
+		keys["venuetype."+string(v)] = true
+	}
+	for _, p := range cunjing.DualPostKinds {
+		keys["dualpost."+string(p)] = true
+	}
 	for _, a := range cunjing.AuditActions {
 		keys["action."+a] = true
 	}
@@ -165,7 +183,7 @@ func goKeys(t *testing.T) map[string]bool {
 		t.Fatal(err)
 	}
 	keys := map[string]bool{}
-	literal := regexp.MustCompile(`"((?:login|mfa|password)\.[a-z_]+)"`)
+	literal := regexp.MustCompile(`"((?:login|mfa|password|gap)\.[a-z_]+)"`)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue

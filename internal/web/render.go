@@ -73,9 +73,36 @@ func templateFuncs(tr translator, a *assets) template.FuncMap {
 		"auditResult": func(result string) string {
 			return tr.labelOr("result.", result)
 		},
-		"short": cunjing.ShortAreaName,
-		"asset": a.url,
-		"tel":   telURL,
+		"postRole": func(r cunjing.PostRole) (string, error) {
+			return tr.t("postrole." + string(r))
+		},
+		"staffKind": func(k cunjing.StaffKind) (string, error) {
+			return tr.t("staffkind." + string(k))
+		},
+		"staffStatus": func(s cunjing.StaffStatus) (string, error) {
+			return tr.t("staffstatus." + string(s))
+		},
+		"venueType": func(v cunjing.VenueType) (string, error) {
+			return tr.t("venuetype." + string(v))
+		},
+		"dualPost": func(p cunjing.DualPostKind) (string, error) {
+			return tr.t("dualpost." + string(p))
+		},
+		"gap":           tr.gap,
+		"coverageKinds": func() []cunjing.Kind { return cunjing.CoverageKinds },
+		"coverageKind": func(k cunjing.Kind) (string, error) {
+			return tr.t("coverage.kind." + string(k))
+		},
+		"ratio": func(n, d int) string {
+			if d == 0 {
+				return "–"
+			}
+			return tr.printer.Sprintf("%.2f", float64(n)/float64(d))
+		},
+		"venueTypes": func() []cunjing.VenueType { return cunjing.VenueTypes },
+		"short":      cunjing.ShortAreaName,
+		"asset":      a.url,
+		"tel":        telURL,
 	}
 }
 

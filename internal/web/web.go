@@ -31,6 +31,10 @@ type Deps struct {
 	DualPosts   cunjing.DualPostService
 	Offices     cunjing.OfficeService
 	Cards       cunjing.ContactCardService
+	StaffImport cunjing.StaffImporter
+	// PublicURL is the base URL citizens reach, which the QR codes of
+	// contact cards link under; "" takes the scheme and host of the request.
+	PublicURL string
 	// Policies stores the login policy; Auth reads the one in force.
 	Policies cunjing.LoginPolicyService
 	Auth     *auth.Authenticator
@@ -51,9 +55,14 @@ type navItem struct {
 var nav = []navItem{
 	{Key: "nav.home", Path: "/"},
 	{Key: "nav.areas", Path: "/areas"},
+	{Key: "nav.coverage", Path: "/coverage", Permission: cunjing.PermReadJurisdiction},
 	{Key: "nav.units", Path: "/units"},
+	{Key: "nav.staff", Path: "/staff"},
+	{Key: "nav.offices", Path: "/offices"},
+	{Key: "nav.dual_posts", Path: "/dual-posts"},
 	{Key: "nav.audit", Path: "/audit", Admin: true, Permission: cunjing.PermReadAudit},
 	{Key: "nav.users", Path: "/admin/users", Admin: true, Permission: cunjing.PermManageAccounts},
+	{Key: "nav.staffing", Path: "/admin/staffing", Admin: true, Permission: cunjing.PermManageStaffing},
 	{Key: "nav.security", Path: "/admin/security", Admin: true, Permission: cunjing.PermManageSecurity},
 	{Key: "nav.import", Path: "/admin/divisions", Admin: true, Permission: cunjing.PermImportDivisions},
 }
@@ -63,6 +72,7 @@ type ui struct {
 	Deps
 	pages  map[string]map[string]*template.Template // language → page name → template
 	assets *assets
+	tr     map[string]translator // language → messages, for what is not a page
 }
 
 // New parses the templates and returns the UI's handler for every path not
@@ -83,7 +93,10 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &ui{Deps: d, pages: pages, assets: a}
+	u := &ui{Deps: d, pages: pages, assets: a, tr: map[string]translator{}}
+	for lang, cat := range cats {
+		u.tr[lang] = newTranslator(lang, cat)
+	}
 	return withLanguage(u.routes()), nil
 }
 
@@ -112,8 +125,43 @@ var routes = []route{
 	{"GET /areas", readJurisdiction, 0, (*ui).topArea},
 	{"GET /areas/{code}", readJurisdiction, 0, (*ui).area},
 	{"GET /areas/{code}/search", readJurisdiction, 0, (*ui).areaSearch},
+	{"GET /areas/{code}/card", readJurisdiction, 0, (*ui).areaCard},
+	{"GET /cards", readJurisdiction, 0, (*ui).batchCards},
+	{"GET /p/{code}", auth.Public, 0, (*ui).publicCard},
+	{"GET /coverage", readJurisdiction, 0, (*ui).coverageTop},
+	{"GET /coverage/{code}", readJurisdiction, 0, (*ui).coverage},
+	{"GET /coverage/{code}/export.xlsx", readJurisdiction, 0, (*ui).exportCoverage},
 	{"GET /units", readJurisdiction, 0, (*ui).topUnit},
 	{"GET /units/{code}", readJurisdiction, 0, (*ui).unit},
+	{"GET /areas/{code}/posts", readJurisdiction, 0, (*ui).posts},
+	{"POST /areas/{code}/posts", manageStaff, formBody, (*ui).assign},
+	{"POST /areas/{code}/posts/{id}/end", manageStaff, formBody, (*ui).endPost},
+	{"POST /areas/{code}/grids", manageStaff, formBody, (*ui).createGrid},
+	{"POST /areas/{code}/venues", manageStaff, formBody, (*ui).createVenue},
+	{"GET /staff", readJurisdiction, 0, (*ui).staffList},
+	{"POST /staff", manageStaff, formBody, (*ui).createStaff},
+	{"GET /staff/new", manageStaff, 0, (*ui).newStaffForm},
+	{"GET /staff/import", manageStaff, 0, (*ui).staffImportForm},
+	{"POST /staff/import", manageStaff, httpx.MaxUploadBody, (*ui).importStaff},
+	{"GET /staff/template.xlsx", manageStaff, 0, (*ui).staffTemplate},
+	{"GET /staff/export.xlsx", manageStaff, 0, (*ui).exportStaff},
+	{"GET /staff/posts.xlsx", manageStaff, 0, (*ui).exportPosts},
+	{"GET /staff/{id}", readJurisdiction, 0, (*ui).staffDetail},
+	{"POST /staff/{id}", manageStaff, formBody, (*ui).updateStaff},
+	{"GET /staff/{id}/edit", manageStaff, 0, (*ui).editStaffForm},
+	{"GET /staff/{id}/photo", readJurisdiction, 0, (*ui).staffPhoto},
+	{"POST /staff/{id}/photo", manageStaff, photoBody, (*ui).uploadStaffPhoto},
+	{"GET /offices", readJurisdiction, 0, (*ui).offices},
+	{"GET /offices/{code}", readJurisdiction, 0, (*ui).office},
+	{"POST /offices/{code}", manageStaff, formBody, (*ui).updateOffice},
+	{"POST /offices/{code}/checks", manageStaff, formBody, (*ui).checkOffice},
+	{"POST /offices/{code}/photos", manageStaff, photoBody, (*ui).addOfficePhoto},
+	{"GET /offices/{code}/photos/{id}", readJurisdiction, 0, (*ui).officePhoto},
+	{"GET /admin/office-standard", manageStaffing, 0, (*ui).officeStandard},
+	{"POST /admin/office-standard", manageStaffing, formBody, (*ui).saveOfficeStandard},
+	{"GET /dual-posts", readJurisdiction, 0, (*ui).dualPosts},
+	{"POST /dual-posts", manageStaff, formBody, (*ui).addDualPost},
+	{"POST /dual-posts/{id}/end", manageStaff, formBody, (*ui).endDualPost},
 	{"GET /admin/divisions", auth.Allow(cunjing.PermImportDivisions), 0, (*ui).importForm},
 	{"POST /admin/divisions", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*ui).importDivisions},
 	{"GET /audit", auth.Allow(cunjing.PermReadAudit), 0, (*ui).audit},
@@ -126,6 +174,13 @@ var routes = []route{
 	{"POST /admin/users/{username}/disable", manageAccounts, formBody, (*ui).disableUser},
 	{"POST /admin/users/{username}/enable", manageAccounts, formBody, (*ui).enableUser},
 	{"POST /admin/users/{username}/reset", manageAccounts, formBody, (*ui).resetUser},
+	{"GET /admin/staffing", manageStaffing, 0, (*ui).staffing},
+	{"POST /admin/staffing", manageStaffing, formBody, (*ui).createModel},
+	{"GET /admin/staffing/new", manageStaffing, 0, (*ui).newModelForm},
+	{"GET /admin/staffing/{id}", manageStaffing, 0, (*ui).editModelForm},
+	{"POST /admin/staffing/{id}", manageStaffing, formBody, (*ui).updateModel},
+	{"POST /admin/staffing/{id}/delete", manageStaffing, formBody, (*ui).deleteModel},
+	{"POST /admin/staffing/bindings", manageStaffing, formBody, (*ui).bindModel},
 	{"GET /admin/security", auth.Allow(cunjing.PermManageSecurity), 0, (*ui).securityForm},
 	{"POST /admin/security", auth.Allow(cunjing.PermManageSecurity), formBody, (*ui).saveSecurity},
 	{"GET /break-glass", auth.Allow(cunjing.PermReadPersonal), 0, (*ui).breakGlassForm},
