@@ -19,6 +19,7 @@ import (
 //	V1  officer 甲 + cadres 乙, 丙          covered, compliant
 //	V2  officer 丁 + cadre 戊              covered: 1 of 2 cadres; 丁 holds 2 villages, model allows 1
 //	V3  officer 丁                         covered: 0 of 2 cadres; 丁 overloaded
+//	                                       (V2 and V3 lie 10 km apart)
 //	C1  community officer 己, on leave     not covered: no officer; 己 not on duty
 //	G1  grid of C1, no one                 not covered
 //	S1  venue (hospital), officer 庚        covered, compliant (default model)
@@ -40,8 +41,10 @@ func buildCoverageTree(t *testing.T, st *store.Store) coverageTree {
 		{Code: "410423100", Name: "鲁阳街道", Level: cunjing.LevelTown, Kind: "town", ParentCode: "410423"},
 		{Code: "410423100001", Name: "一社区居民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindCommunity, ParentCode: "410423100"},
 		{Code: "410423100201", Name: "一村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410423100"},
-		{Code: "410423100202", Name: "二村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410423100"},
-		{Code: "410423100203", Name: "三村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410423100"},
+		{Code: "410423100202", Name: "二村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410423100",
+			Location: &cunjing.Point{Lng: 112.90, Lat: 33.74, Datum: "WGS-84"}},
+		{Code: "410423100203", Name: "三村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410423100",
+			Location: &cunjing.Point{Lng: 112.90, Lat: 33.83, Datum: "WGS-84"}},
 		{Code: "410425", Name: "郏县", Level: cunjing.LevelCounty, Kind: "county", ParentCode: "4104"},
 		{Code: "410425100", Name: "城关镇", Level: cunjing.LevelTown, Kind: "town", ParentCode: "410425"},
 		{Code: "410425100201", Name: "东村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410425100"},
@@ -251,4 +254,34 @@ func postsByArea(t *testing.T, db *sql.DB, query string) map[string][]string {
 		slices.Sort(p)
 	}
 	return out
+}
+
+func TestCoverageChecksHowFarApartAnOfficersVillagesLie(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		buildCoverageTree(t, st)
+		ctx := storetest.Ctx()
+		model, err := st.SaveStaffingModel(ctx, cunjing.StaffingModel{Name: "一警双村", MaxAreasPerOfficer: 2, MaxDistanceKm: 5,
+			Rules: []cunjing.ModelRule{{Roles: []cunjing.PostRole{cunjing.PostResponsible}, Min: 1, Max: 1}}})
+		must(t, err)
+		must(t, st.BindModel(ctx, cunjing.ModelBinding{AreaCode: "410423", AreaKind: cunjing.KindVillage, ModelID: model}))
+		// The county's report finds 丁's loads by query, the report on
+		// everything from its own scan: both must measure the distance.
+		for _, code := range []string{"410423", ""} {
+			r, err := st.Coverage(ctx, code, cunjing.CoverageOptions{})
+			must(t, err)
+			var far []string
+			for _, g := range r.Gaps {
+				for _, why := range g.Reasons {
+					if why.Code == cunjing.GapTooFar {
+						far = append(far, g.Area.Code+" "+why.String())
+					}
+				}
+			}
+			want := []string{"410423100202 officer 丁's areas lie 10.0 km apart, model allows 5.0",
+				"410423100203 officer 丁's areas lie 10.0 km apart, model allows 5.0"}
+			if !slices.Equal(far, want) {
+				t.Errorf("report on %q: too far %q; want %q", code, far, want)
+			}
+		}
+	})
 }
