@@ -128,7 +128,7 @@ type AssignmentService interface {
 	AssignAll(ctx context.Context, reqs []AssignRequest) ([]Assignment, error)
 	// EndAssignment ends an open assignment on the day given.
 	EndAssignment(ctx context.Context, id int64, end Date) error
-	// FindAssignments lists assignments, newest start first.
+	// FindAssignments lists assignments, the latest recorded first.
 	FindAssignments(ctx context.Context, f AssignmentFilter) ([]Assignment, string, error)
 }
 

@@ -25,7 +25,9 @@ type CardOfficer struct {
 // ContactCardService builds contact cards.
 type ContactCardService interface {
 	// ContactCards returns the cards of the areas under code that need an
-	// officer (the area itself if it is one), by code, within scope.
+	// officer (the area itself if it is one), by code, within scope; the
+	// officers' phones are masked for a role that does not read personal
+	// data.
 	ContactCards(ctx context.Context, code string) ([]ContactCard, error)
 	// PublicCard returns the card of one area for the public page, without
 	// login and so without scope; officers' phones are left out.

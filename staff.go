@@ -93,6 +93,7 @@ func (s *Staff) Validate() error {
 	} else if strings.TrimSpace(s.Phone) != "" {
 		fields["phone"] = "must be a mainland mobile (11 digits) or landline (0375-2345678) number"
 	}
+	s.Username = CanonicalUsername(s.Username)
 	s.PoliceNumber = strings.TrimSpace(s.PoliceNumber)
 	switch {
 	case s.Kind == StaffOfficer && (len(s.PoliceNumber) != 6 || !allDigits(s.PoliceNumber)):
@@ -136,7 +137,8 @@ type StaffService interface {
 	// masked.
 	FindStaff(ctx context.Context, f StaffFilter) ([]Staff, string, error)
 	// StaffMember returns one member of staff with his full phone, and
-	// records the read of personal data.
+	// records the read of personal data; a role that does not read personal
+	// data gets the phone masked and no record.
 	StaffMember(ctx context.Context, id int64) (*Staff, error)
 	// CreateStaff adds members of staff in one transaction and sets their IDs.
 	CreateStaff(ctx context.Context, staff []Staff) error

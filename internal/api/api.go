@@ -90,6 +90,7 @@ var Routes = []Route{
 	{"POST", "/api/v1/assignments", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).createAssignment},
 	{"POST", "/api/v1/assignments/{id}/end", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).endAssignment},
 	{"GET", "/api/v1/coverage", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getCoverage},
+	{"GET", "/api/v1/cards", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listCards},
 	{"GET", "/api/v1/offices", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listOffices},
 	{"GET", "/api/v1/offices/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getOffice},
 	{"PATCH", "/api/v1/offices/{code}", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).updateOffice},

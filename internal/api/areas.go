@@ -2,13 +2,10 @@ package api
 
 import (
 	"encoding/json"
-	"mime"
 	"net/http"
 	"slices"
 
 	"cunjing"
-	"cunjing/internal/httpx"
-	"cunjing/internal/importer"
 )
 
 // areaJSON is an area as the API shows it.
@@ -77,11 +74,8 @@ func (a *api) listAreas(w http.ResponseWriter, r *http.Request) error {
 	f := cunjing.AreaFilter{Parent: q.Get("parent"), Under: q.Get("under"), Level: cunjing.Level(q.Get("level")),
 		Kind: cunjing.Kind(q.Get("kind")), Query: q.Get("q")}
 	fields := map[string]string{}
-	for name, code := range map[string]string{"parent": f.Parent, "under": f.Under} {
-		if code != "" && !cunjing.ValidAreaCode(code) {
-			fields[name] = "must be an area code"
-		}
-	}
+	checkAreaCode(fields, "parent", f.Parent)
+	checkAreaCode(fields, "under", f.Under)
 	if f.Level != "" && !slices.Contains(cunjing.Levels, f.Level) {
 		fields["level"] = "must be one of province, city, county, town, village, grid, venue"
 	}
@@ -104,21 +98,10 @@ func (a *api) listAreas(w http.ResponseWriter, r *http.Request) error {
 // importAreas answers POST /api/v1/areas/import: NBS division files as
 // multipart/form-data file parts, or one CSV file as a text/csv body.
 func (a *api) importAreas(w http.ResponseWriter, r *http.Request) error {
-	var files []importer.File
-	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mediaType == "text/csv" {
-		files = []importer.File{{Name: "body.csv", Body: r.Body}}
-	} else {
-		up, err := httpx.ReceiveFiles(r)
-		defer up.Remove()
-		if err != nil {
-			return err
-		}
-		for _, f := range up.Files {
-			files = append(files, importer.File(f))
-		}
-	}
-	if len(files) == 0 {
-		return cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
+	files, remove, err := uploadedFiles(r)
+	defer remove()
+	if err != nil {
+		return err
 	}
 	report, err := a.Import(r.Context(), files...)
 	if err != nil {

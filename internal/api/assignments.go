@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"slices"
-	"strconv"
 
 	"cunjing"
 )
@@ -38,34 +37,14 @@ func toAssignmentJSON(x cunjing.Assignment) assignmentJSON {
 // "who held the posts of area X on day D".
 func (a *api) listAssignments(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := cunjing.AssignmentFilter{Area: q.Get("area"), Under: q.Get("under"), Role: cunjing.PostRole(q.Get("role"))}
 	fields := map[string]string{}
-	for name, code := range map[string]string{"area": f.Area, "under": f.Under} {
-		if code != "" && !cunjing.ValidAreaCode(code) {
-			fields[name] = "must be an area code"
-		}
-	}
-	if s := q.Get("staff"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			fields["staff"] = "must be the ID of a member of staff"
-		}
-		f.StaffID = id
-	}
+	f := cunjing.AssignmentFilter{Area: q.Get("area"), Under: q.Get("under"), Role: cunjing.PostRole(q.Get("role")),
+		StaffID: staffParam(fields, "staff", q.Get("staff")), On: dateParam(fields, "on", q.Get("on")),
+		Open: boolParam(fields, "open", q.Get("open"))}
+	checkAreaCode(fields, "area", f.Area)
+	checkAreaCode(fields, "under", f.Under)
 	if f.Role != "" && !slices.Contains(cunjing.PostRoles, f.Role) {
 		fields["role"] = "unknown role"
-	}
-	on, err := cunjing.ParseDate(q.Get("on"))
-	if err != nil {
-		fields["on"] = "must be a date (YYYY-MM-DD)"
-	}
-	f.On = on
-	switch q.Get("open") {
-	case "", "false":
-	case "true":
-		f.Open = true
-	default:
-		fields["open"] = "must be true or false"
 	}
 	page, err := parsePage(q, fields)
 	if err != nil {
@@ -92,15 +71,20 @@ func (a *api) createAssignment(w http.ResponseWriter, r *http.Request) error {
 		StaffID  int64            `json:"staff_id"`
 		AreaCode string           `json:"area_code"`
 		Role     cunjing.PostRole `json:"role"`
-		Start    cunjing.Date     `json:"start"`
+		Start    string           `json:"start"`
 		Replace  bool             `json:"replace"`
 		Note     string           `json:"note"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	fields := map[string]string{}
+	start := dateParam(fields, "start", in.Start)
+	if err := invalidParams(fields); err != nil {
+		return err
+	}
 	made, err := a.Assignments.Assign(r.Context(), cunjing.AssignRequest{StaffID: in.StaffID, AreaCode: in.AreaCode, Role: in.Role,
-		Start: in.Start, Replace: in.Replace, Note: in.Note})
+		Start: start, Replace: in.Replace, Note: in.Note})
 	if err != nil {
 		return err
 	}
@@ -116,12 +100,17 @@ func (a *api) endAssignment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in struct {
-		End cunjing.Date `json:"end"`
+		End string `json:"end"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := a.Assignments.EndAssignment(r.Context(), id, in.End); err != nil {
+	fields := map[string]string{}
+	end := dateParam(fields, "end", in.End)
+	if err := invalidParams(fields); err != nil {
+		return err
+	}
+	if err := a.Assignments.EndAssignment(r.Context(), id, end); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

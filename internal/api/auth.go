@@ -4,24 +4,46 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"time"
 
 	"cunjing"
 )
 
 // decode reads a JSON body into v; unknown fields and trailing data are
-// invalid, an oversized body is 413.
+// invalid, a value of the wrong JSON type is invalid naming its field, an
+// oversized body is 413.
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		var wrongType *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooLarge):
 			return err
+		case errors.As(err, &wrongType) && wrongType.Field != "":
+			return &cunjing.Error{Code: cunjing.EInvalid, Message: "the body is not valid",
+				Fields: map[string]string{wrongType.Field: "must be a JSON " + jsonType(wrongType.Type)}}
 		}
 		return cunjing.Errorf(cunjing.EInvalid, "the body is not the expected JSON: %v", err)
 	}
 	return nil
+}
+
+// jsonType names the JSON type that decodes into a Go type.
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	}
+	return "number"
 }
 
 // login answers POST /api/v1/auth/login with a session token for the

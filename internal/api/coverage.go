@@ -108,11 +108,9 @@ func (a *api) getCoverage(w http.ResponseWriter, r *http.Request) error {
 		opt.GapLimit = n
 	}
 	under := q.Get("under")
-	if under != "" && !cunjing.ValidAreaCode(under) {
-		fields["under"] = "must be an area code"
-	}
-	if len(fields) > 0 {
-		return &cunjing.Error{Code: cunjing.EInvalid, Message: "some parameters are not valid", Fields: fields}
+	checkAreaCode(fields, "under", under)
+	if err := invalidParams(fields); err != nil {
+		return err
 	}
 	report, err := a.Coverage.Coverage(r.Context(), under, opt)
 	if err != nil {

@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"cunjing"
 )
@@ -36,21 +35,11 @@ func toDualPostJSON(p cunjing.DualPost) dualPostJSON {
 // given, held ones first. The list is whole: next_cursor is always "".
 func (a *api) listDualPosts(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	under := q.Get("under")
 	fields := map[string]string{}
-	if under != "" && !cunjing.ValidAreaCode(under) {
-		fields["under"] = "must be an area code"
-	}
-	var staffID int64
-	if s := q.Get("staff"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			fields["staff"] = "must be the ID of a member of staff"
-		}
-		staffID = id
-	}
-	if len(fields) > 0 {
-		return &cunjing.Error{Code: cunjing.EInvalid, Message: "some parameters are not valid", Fields: fields}
+	under, staffID := q.Get("under"), staffParam(fields, "staff", q.Get("staff"))
+	checkAreaCode(fields, "under", under)
+	if err := invalidParams(fields); err != nil {
+		return err
 	}
 	posts, err := a.DualPosts.DualPosts(r.Context(), under, staffID)
 	if err != nil {
@@ -72,15 +61,19 @@ func (a *api) createDualPost(w http.ResponseWriter, r *http.Request) error {
 		StaffID     int64                `json:"staff_id"`
 		AreaCode    string               `json:"area_code"`
 		Post        cunjing.DualPostKind `json:"post"`
-		AppointedOn cunjing.Date         `json:"appointed_on"`
+		AppointedOn string               `json:"appointed_on"`
 		DocumentNo  string               `json:"document_no"`
-		EndedOn     cunjing.Date         `json:"ended_on"`
+		EndedOn     string               `json:"ended_on"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	p := cunjing.DualPost{StaffID: in.StaffID, AreaCode: in.AreaCode, Post: in.Post, AppointedOn: in.AppointedOn,
-		DocumentNo: in.DocumentNo, EndedOn: in.EndedOn}
+	fields := map[string]string{}
+	p := cunjing.DualPost{StaffID: in.StaffID, AreaCode: in.AreaCode, Post: in.Post, DocumentNo: in.DocumentNo,
+		AppointedOn: dateParam(fields, "appointed_on", in.AppointedOn), EndedOn: dateParam(fields, "ended_on", in.EndedOn)}
+	if err := invalidParams(fields); err != nil {
+		return err
+	}
 	id, err := a.DualPosts.AddDualPost(r.Context(), p)
 	if err != nil {
 		return err
@@ -105,12 +98,17 @@ func (a *api) endDualPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in struct {
-		EndedOn cunjing.Date `json:"ended_on"`
+		EndedOn string `json:"ended_on"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := a.DualPosts.EndDualPost(r.Context(), id, in.EndedOn); err != nil {
+	fields := map[string]string{}
+	end := dateParam(fields, "ended_on", in.EndedOn)
+	if err := invalidParams(fields); err != nil {
+		return err
+	}
+	if err := a.DualPosts.EndDualPost(r.Context(), id, end); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

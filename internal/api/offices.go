@@ -113,8 +113,8 @@ func (a *api) listOffices(w http.ResponseWriter, r *http.Request) error {
 		}
 		below = n
 	}
-	if len(fields) > 0 {
-		return &cunjing.Error{Code: cunjing.EInvalid, Message: "some parameters are not valid", Fields: fields}
+	if err := invalidParams(fields); err != nil {
+		return err
 	}
 	scores, err := a.Offices.OfficeScores(r.Context(), under, below)
 	if err != nil {
@@ -131,15 +131,11 @@ func (a *api) listOffices(w http.ResponseWriter, r *http.Request) error {
 
 // getOffice answers GET /api/v1/offices/{code}: the profile of an office.
 func (a *api) getOffice(w http.ResponseWriter, r *http.Request) error {
-	return a.writeOffice(w, r, http.StatusOK)
-}
-
-func (a *api) writeOffice(w http.ResponseWriter, r *http.Request, status int) error {
 	p, err := a.Offices.Office(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, toOfficeJSON(p))
+	writeJSON(w, http.StatusOK, toOfficeJSON(p))
 	return nil
 }
 
@@ -160,7 +156,7 @@ func (a *api) updateOffice(w http.ResponseWriter, r *http.Request) error {
 	if err := a.Offices.UpdateOffice(r.Context(), r.PathValue("code"), up); err != nil {
 		return err
 	}
-	return a.writeOffice(w, r, http.StatusOK)
+	return a.getOffice(w, r)
 }
 
 // putOfficeChecks answers PUT /api/v1/offices/{code}/checks {"checks":[{"item","met","note"}]}:
@@ -184,7 +180,7 @@ func (a *api) putOfficeChecks(w http.ResponseWriter, r *http.Request) error {
 	if err := a.Offices.CheckOffice(r.Context(), r.PathValue("code"), checks); err != nil {
 		return err
 	}
-	return a.writeOffice(w, r, http.StatusOK)
+	return a.getOffice(w, r)
 }
 
 // addOfficePhoto answers POST /api/v1/offices/{code}/photos?caption=: a
@@ -215,10 +211,7 @@ func (a *api) getOfficePhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", p.ContentType)
-	w.Header().Set("Cache-Control", "private, max-age=86400")
-	_, err = w.Write(p.Data)
-	return err
+	return writeImage(w, p, "private, max-age=86400")
 }
 
 // getOfficeStandard answers GET /api/v1/office-standard: the items in

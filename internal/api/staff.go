@@ -72,9 +72,7 @@ func (a *api) listStaff(w http.ResponseWriter, r *http.Request) error {
 	f := cunjing.StaffFilter{Unit: q.Get("unit"), Kind: cunjing.StaffKind(q.Get("kind")), Status: cunjing.StaffStatus(q.Get("status")),
 		Query: q.Get("q")}
 	fields := map[string]string{}
-	if f.Unit != "" && !validUnitCode(f.Unit) {
-		fields["unit"] = "must be the 12-digit code of a unit"
-	}
+	checkUnitCode(fields, "unit", f.Unit)
 	if f.Kind != "" && !slices.Contains(cunjing.StaffKinds, f.Kind) {
 		fields["kind"] = "unknown kind of staff"
 	}
@@ -121,8 +119,8 @@ func (a *api) createStaff(w http.ResponseWriter, r *http.Request) error {
 }
 
 // getStaff answers GET /api/v1/staff/{id}: the member of staff with his
-// phone in full (masked for roles that do not read personal data); the store
-// audits the read.
+// phone in full (masked by the store for roles that do not read personal
+// data); the store audits the read.
 func (a *api) getStaff(w http.ResponseWriter, r *http.Request) error {
 	id, err := recordID(r)
 	if err != nil {
@@ -131,9 +129,6 @@ func (a *api) getStaff(w http.ResponseWriter, r *http.Request) error {
 	m, err := a.Staff.StaffMember(r.Context(), id)
 	if err != nil {
 		return err
-	}
-	if !cunjing.IdentityFrom(r.Context()).Role.SeesPersonalData() {
-		m.Phone = cunjing.MaskPhone(m.Phone)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, toStaffJSON(*m))
@@ -243,10 +238,7 @@ func (a *api) getStaffPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", p.ContentType)
-	w.Header().Set("Cache-Control", "private, no-cache")
-	_, err = w.Write(p.Data)
-	return err
+	return writeImage(w, p, "private, no-cache")
 }
 
 // recordID reads the {id} of the path.
@@ -256,17 +248,4 @@ func recordID(r *http.Request) (int64, error) {
 		return 0, cunjing.Errorf(cunjing.ENotFound, "no such record: %s", r.PathValue("id"))
 	}
 	return id, nil
-}
-
-// validUnitCode reports whether s has the shape of a unit code: 12 digits.
-func validUnitCode(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -2,9 +2,7 @@ package api
 
 import (
 	"bytes"
-	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"cunjing"
@@ -31,21 +29,10 @@ func (a *api) staffTemplate(w http.ResponseWriter, r *http.Request) error {
 // files (XLSX, or CSV in UTF-8 or GBK) as multipart file parts, or one CSV
 // file as a text/csv body, all written or, with any bad row, none.
 func (a *api) importStaff(w http.ResponseWriter, r *http.Request) error {
-	var files []importer.File
-	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mediaType == "text/csv" {
-		files = []importer.File{{Name: "body.csv", Body: r.Body}}
-	} else {
-		up, err := httpx.ReceiveFiles(r)
-		defer up.Remove()
-		if err != nil {
-			return err
-		}
-		for _, f := range up.Files {
-			files = append(files, importer.File(f))
-		}
-	}
-	if len(files) == 0 {
-		return cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
+	files, remove, err := uploadedFiles(r)
+	defer remove()
+	if err != nil {
+		return err
 	}
 	report, err := importer.ImportStaff(r.Context(), a.StaffImport, files...)
 	if err != nil {
@@ -62,22 +49,20 @@ func (a *api) importStaff(w http.ResponseWriter, r *http.Request) error {
 // the unit (by default the caller's own) and the units below it, in the
 // template's layout with phones masked, ready to edit and import again.
 func (a *api) exportStaff(w http.ResponseWriter, r *http.Request) error {
+	fields := map[string]string{}
 	unit := r.URL.Query().Get("unit")
+	checkUnitCode(fields, "unit", unit)
+	if err := invalidParams(fields); err != nil {
+		return err
+	}
 	if unit == "" {
 		unit = cunjing.IdentityFrom(r.Context()).UnitCode
-	} else if !validUnitCode(unit) {
-		return &cunjing.Error{Code: cunjing.EInvalid, Message: "some parameters are not valid",
-			Fields: map[string]string{"unit": "must be the 12-digit code of a unit"}}
 	}
 	sheet, err := importer.StaffSheet(r.Context(), a.Staff, cunjing.StaffFilter{Unit: unit})
 	if err != nil {
 		return err
 	}
-	defer sheet.Close()
-	sendWorkbook(w, "staff-"+stamp()+".xlsx")
-	if _, err := sheet.WriteTo(w); err != nil {
-		a.Logger.Warn("api: staff export cut short", "id", httpx.RequestID(r.Context()), "err", err)
-	}
+	a.sendSheet(w, r, sheet, "staff")
 	return nil
 }
 
@@ -86,30 +71,17 @@ func (a *api) exportStaff(w http.ResponseWriter, r *http.Request) error {
 // or with history=true every assignment, ended ones too.
 func (a *api) exportAssignments(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := cunjing.AssignmentFilter{Under: q.Get("under"), Open: true}
 	fields := map[string]string{}
-	if f.Under != "" && !cunjing.ValidAreaCode(f.Under) {
-		fields["under"] = "must be an area code"
-	}
-	if v := q.Get("history"); v != "" {
-		history, err := strconv.ParseBool(v)
-		if err != nil {
-			fields["history"] = "must be true or false"
-		}
-		f.Open = !history
-	}
-	if len(fields) > 0 {
-		return &cunjing.Error{Code: cunjing.EInvalid, Message: "some parameters are not valid", Fields: fields}
+	f := cunjing.AssignmentFilter{Under: q.Get("under"), Open: !boolParam(fields, "history", q.Get("history"))}
+	checkAreaCode(fields, "under", f.Under)
+	if err := invalidParams(fields); err != nil {
+		return err
 	}
 	sheet, err := importer.PostSheet(r.Context(), a.Assignments, f)
 	if err != nil {
 		return err
 	}
-	defer sheet.Close()
-	sendWorkbook(w, "assignments-"+stamp()+".xlsx")
-	if _, err := sheet.WriteTo(w); err != nil {
-		a.Logger.Warn("api: assignment export cut short", "id", httpx.RequestID(r.Context()), "err", err)
-	}
+	a.sendSheet(w, r, sheet, "assignments")
 	return nil
 }
 
@@ -120,5 +92,12 @@ func sendWorkbook(w http.ResponseWriter, name string) {
 	w.Header().Set("Cache-Control", "no-store")
 }
 
-// stamp is the time of an export in file names.
-func stamp() string { return time.Now().In(cunjing.Shanghai).Format("20060102-150405") }
+// sendSheet sends an export, named after what it holds and the time, and
+// closes it. Once the headers are out an error can only be logged.
+func (a *api) sendSheet(w http.ResponseWriter, r *http.Request, sheet *importer.Sheet, what string) {
+	defer sheet.Close()
+	sendWorkbook(w, what+"-"+time.Now().In(cunjing.Shanghai).Format("20060102-150405")+".xlsx")
+	if _, err := sheet.WriteTo(w); err != nil {
+		a.Logger.Warn("api: export cut short", "export", what, "id", httpx.RequestID(r.Context()), "err", err)
+	}
+}

@@ -81,7 +81,7 @@ func (a *api) createStaffingModel(w http.ResponseWriter, r *http.Request) error 
 // putStaffingModel answers PUT /api/v1/staffing-models/{id}: the whole
 // model, replaced.
 func (a *api) putStaffingModel(w http.ResponseWriter, r *http.Request) error {
-	id, err := modelID(r)
+	id, err := recordID(r)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (a *api) saveStaffingModel(w http.ResponseWriter, r *http.Request, in staff
 // deleteStaffingModel answers DELETE /api/v1/staffing-models/{id}; a model
 // still bound to an area is a conflict.
 func (a *api) deleteStaffingModel(w http.ResponseWriter, r *http.Request) error {
-	id, err := modelID(r)
+	id, err := recordID(r)
 	if err != nil {
 		return err
 	}
@@ -122,15 +122,6 @@ func (a *api) deleteStaffingModel(w http.ResponseWriter, r *http.Request) error 
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// modelID reads the {id} of the path; a malformed one names no model.
-func modelID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, cunjing.Errorf(cunjing.ENotFound, "staffing model not found")
-	}
-	return id, nil
 }
 
 // listStaffingBindings answers GET /api/v1/staffing-bindings: the bindings
@@ -160,9 +151,15 @@ func (a *api) putStaffingBinding(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	fields := map[string]string{}
+	if !cunjing.ValidAreaCode(in.AreaCode) {
+		fields["area_code"] = "required: an area code"
+	}
 	if in.ModelID == nil {
-		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the binding is not valid",
-			Fields: map[string]string{"model_id": "required; 0 removes the binding"}}
+		fields["model_id"] = "required; 0 removes the binding"
+	}
+	if err := invalidParams(fields); err != nil {
+		return err
 	}
 	b := cunjing.ModelBinding{AreaCode: in.AreaCode, AreaKind: in.AreaKind, ModelID: *in.ModelID}
 	if err := a.Staffing.BindModel(r.Context(), b); err != nil {

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -28,7 +29,8 @@ type Upload struct {
 
 // ReceiveFiles reads the file parts of a multipart form (at most
 // MaxUploadFiles). The body limit set by LimitBody surfaces as
-// *http.MaxBytesError; a body that is not multipart is an invalid error.
+// *http.MaxBytesError; a body that is not multipart, or not well formed, is
+// an invalid error.
 // The returned Upload is never nil, so it can always be removed.
 func ReceiveFiles(r *http.Request) (*Upload, error) {
 	up := &Upload{}
@@ -41,8 +43,12 @@ func ReceiveFiles(r *http.Request) (*Upload, error) {
 		if err == io.EOF {
 			return up, nil
 		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return up, err
+		}
 		if err != nil {
-			return up, fmt.Errorf("httpx: read upload: %w", err)
+			return up, cunjing.Errorf(cunjing.EInvalid, "the upload is not a well-formed multipart form: %v", err)
 		}
 		if part.FileName() == "" {
 			continue

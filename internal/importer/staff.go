@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -566,8 +567,8 @@ func (r *staffReader) storeReason(item *cunjing.ItemError, post bool) (string, s
 		return "", "无法导入"
 	}
 	key := ""
-	for k := range e.Fields {
-		key = k
+	if len(e.Fields) > 0 {
+		key = slices.Min(slices.Collect(maps.Keys(e.Fields)))
 	}
 	m, p := cunjing.Staff{}, cunjing.ImportPost{}
 	if post {
@@ -601,6 +602,8 @@ func (r *staffReader) storeReason(item *cunjing.ItemError, post bool) (string, s
 		return key, "包保只能落在村、社区、网格或场所，不能落在乡镇或县区"
 	case "invalid start":
 		return key, "开始日期早于被替换人员的开始日期"
+	case "conflict start":
+		return key, "开始日期落在前任已结束的包保期内：请改为前任卸任之日或以后"
 	case "conflict role":
 		return key, "该区划的这个岗位已有人：要换人，请在“替换现任”填“是”"
 	case "conflict ":

@@ -349,3 +349,21 @@ func TestStaffImportIsAllOrNothingWhenAPostFailsAfterTheStaff(t *testing.T) {
 		t.Errorf("staff %d → %d; want the new staff rolled back with the failed post", before, after)
 	}
 }
+
+func TestStaffImportNamesAStartInsideAnEndedPostInChinese(t *testing.T) {
+	st := demotest.Store(t)
+	p := demoPlace(t, st)
+	venue, err := st.CreateArea(lushanAdmin, cunjing.NewArea{ParentCode: p.villages[0], Level: cunjing.LevelVenue, Name: "张庄小学",
+		VenueType: cunjing.VenueSchool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := today()
+	_, err = importer.ImportStaff(lushanAdmin, st,
+		csvFile("staff.csv", "姓名,类别,单位代码,警号\n张立新,民警,"+p.station+",990061\n李建国,民警,"+p.station+",990062\n王志强,民警,"+p.station+",990063\n"),
+		csvFile("posts.csv", "区划代码,警号,岗位,开始日期,替换现任\n"+
+			venue.Code+",990061,责任民警,"+day.AddDays(-10).String()+",是\n"+
+			venue.Code+",990062,责任民警,"+day.AddDays(-5).String()+",是\n"+
+			venue.Code+",990063,责任民警,"+day.AddDays(-7).String()+",是\n"))
+	wantProblems(t, err, "4|开始日期|前任已结束的包保期内")
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -69,14 +70,25 @@ func validateNewArea(n *cunjing.NewArea) error {
 	if !cunjing.ValidAreaCode(n.ParentCode) {
 		fields["parent_code"] = "must be an area code"
 	}
-	if p := n.Location; p != nil && (p.Lng < 73 || p.Lng > 136 || p.Lat < 3 || p.Lat > 54 ||
-		(p.Datum != "WGS-84" && p.Datum != "GCJ-02")) {
-		fields["location"] = "must lie in China, with datum WGS-84 or GCJ-02"
+	if n.Location != nil && !validPoint(*n.Location) {
+		fields["location"] = pointProblem
+	}
+	if n.Boundary != "" && !json.Valid([]byte(n.Boundary)) {
+		fields["boundary"] = "must be a GeoJSON geometry"
 	}
 	if len(fields) > 0 {
 		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the new area is not valid", Fields: fields}
 	}
 	return nil
+}
+
+// pointProblem is what validPoint refuses.
+const pointProblem = "must lie in China, with datum WGS-84 or GCJ-02"
+
+// validPoint reports whether p lies in China and names a datum its maps
+// use. NaN fails every comparison, and so is refused.
+func validPoint(p cunjing.Point) bool {
+	return p.Lng >= 73 && p.Lng <= 136 && p.Lat >= 3 && p.Lat <= 54 && (p.Datum == "WGS-84" || p.Datum == "GCJ-02")
 }
 
 // areaInScope reads an area that exists and lies in scope; any other is

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 
 	"cunjing"
@@ -35,16 +34,9 @@ func (s *Store) newAssignBatch(tx *sql.Tx) *assignBatch {
 	return &assignBatch{s: s, tx: tx, staff: map[int64]*cunjing.Staff{}, areas: map[string]*cunjing.Area{}}
 }
 
-// prefetchBatch is how many staff or areas prefetch reads per statement.
-const prefetchBatch = 500
-
 // prefetch reads the staff and areas of reqs that exist in scope; any
 // other is looked up, and refused, when its request comes.
 func (b *assignBatch) prefetch(ctx context.Context, reqs []cunjing.AssignRequest) error {
-	visible, scopeArgs, err := unitInScope(ctx, "s.unit_code")
-	if err != nil {
-		return err
-	}
 	var ids, codes []any
 	seenID, seenCode := map[int64]bool{}, map[string]bool{}
 	for _, r := range reqs {
@@ -57,33 +49,38 @@ func (b *assignBatch) prefetch(ctx context.Context, reqs []cunjing.AssignRequest
 			codes = append(codes, r.AreaCode)
 		}
 	}
-	for chunk := range slices.Chunk(ids, prefetchBatch) {
-		query := "SELECT " + staffColumns + staffFrom + " WHERE s.id IN (" + marks(len(chunk)) + ")"
-		if visible != "" {
-			query += " AND " + visible
-		}
-		staff, err := b.s.queryStaff(ctx, b.tx, query, append(chunk, scopeArgs...)...)
-		if err != nil {
-			return err
-		}
-		for i := range staff {
-			b.staff[staff[i].ID] = &staff[i]
-		}
+	if err := b.prefetchStaff(ctx, ids); err != nil {
+		return err
 	}
-	for chunk := range slices.Chunk(codes, prefetchBatch) {
-		rows, err := b.tx.QueryContext(ctx, b.s.dialect.q("SELECT "+areaColumns+" FROM areas WHERE code IN ("+marks(len(chunk))+")"), chunk...)
+	return b.prefetchAreas(ctx, codes)
+}
+
+// prefetchStaff reads the members of staff in scope among ids.
+func (b *assignBatch) prefetchStaff(ctx context.Context, ids []any) error {
+	visible, scopeArgs, err := unitInScope(ctx, "s.unit_code")
+	if err != nil {
+		return err
+	}
+	staff, err := b.s.staffByID(ctx, b.tx, ids, visible, scopeArgs)
+	for i := range staff {
+		b.staff[staff[i].ID] = &staff[i]
+	}
+	return err
+}
+
+// prefetchAreas reads the areas among codes, which lie in scope.
+func (b *assignBatch) prefetchAreas(ctx context.Context, codes []any) error {
+	return inBatches(codes, func(batch []any) error {
+		rows, err := b.tx.QueryContext(ctx, b.s.dialect.q("SELECT "+areaColumns+" FROM areas WHERE code IN ("+marks(len(batch))+")"), batch...)
 		if err != nil {
 			return fmt.Errorf("store: read areas: %w", err)
 		}
 		areas, err := scanAreas(rows)
-		if err != nil {
-			return err
-		}
 		for i := range areas {
 			b.areas[areas[i].Code] = &areas[i]
 		}
-	}
-	return nil
+		return err
+	})
 }
 
 // prepare prepares the statements run for every row.

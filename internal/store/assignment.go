@@ -88,22 +88,29 @@ func (s *Store) EndAssignment(ctx context.Context, id int64, end cunjing.Date) e
 			return cunjing.Errorf(cunjing.ENotFound, "assignment %d not found", id)
 		}
 		a := found[0]
-		fields := map[string]string{}
-		switch {
-		case !a.Open():
+		if !a.Open() {
 			return cunjing.Errorf(cunjing.EConflict, "the assignment ended on %s", a.End)
-		case end.IsZero():
-			fields["end"] = "required (YYYY-MM-DD)"
-		case end.Before(a.Start):
-			fields["end"] = "cannot be before the start, " + a.Start.String()
-		case cunjing.DateOf(s.now()).Before(end):
-			fields["end"] = "cannot be in the future"
 		}
-		if len(fields) > 0 {
-			return &cunjing.Error{Code: cunjing.EInvalid, Message: "the end date is not valid", Fields: fields}
+		if msg := endDateProblem(end, a.Start, cunjing.DateOf(s.now())); msg != "" {
+			return &cunjing.Error{Code: cunjing.EInvalid, Message: "the end date is not valid", Fields: map[string]string{"end": msg}}
 		}
 		return s.endPost(ctx, tx, a, end)
 	})
+}
+
+// endDateProblem says why end cannot end a post (or dual post) that began
+// on start, "" when it can: it is required, not before the start and not
+// after today.
+func endDateProblem(end, start, today cunjing.Date) string {
+	switch {
+	case end.IsZero():
+		return "required (YYYY-MM-DD)"
+	case end.Before(start):
+		return "cannot be before the start, " + start.String()
+	case today.Before(end):
+		return "cannot be in the future"
+	}
+	return ""
 }
 
 func (s *Store) endPost(ctx context.Context, tx *sql.Tx, a cunjing.Assignment, end cunjing.Date) error {

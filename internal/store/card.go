@@ -34,7 +34,8 @@ func (sp cardSpan) cond(column string) (string, []any) {
 
 // ContactCards returns the cards of the areas under code (or of code
 // itself) that need an officer and lie in scope, by code, with the
-// officers' phones; the read of the phones is audited.
+// officers' phones; the read of the phones is audited. A role that does not
+// read personal data gets the phones masked, and nothing to record.
 func (s *Store) ContactCards(ctx context.Context, code string) ([]cunjing.ContactCard, error) {
 	scope, err := scopeOf(ctx)
 	if err != nil {
@@ -50,11 +51,17 @@ func (s *Store) ContactCards(ctx context.Context, code string) ([]cunjing.Contac
 	if len(cards) == 0 {
 		return nil, s.checkEmptySpan(ctx, scope, code)
 	}
+	personal := readsPersonal(ctx)
 	officers := 0
 	for _, c := range cards {
 		officers += len(c.Officers)
+		for i := range c.Officers {
+			if !personal {
+				c.Officers[i].Phone = cunjing.MaskPhone(c.Officers[i].Phone)
+			}
+		}
 	}
-	if officers == 0 {
+	if officers == 0 || !personal {
 		return cards, nil
 	}
 	detail := fmt.Sprintf("contact cards: %d areas, %d officers' phones", len(cards), officers)

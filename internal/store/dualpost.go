@@ -20,6 +20,11 @@ const dualPostFrom = ` FROM dual_posts d JOIN staff s ON s.id = d.staff_id JOIN 
 // (one argument): appointed by then and not ended by then.
 const heldOn = "d.appointed_on <= ? AND (d.ended_on = '' OR d.ended_on > ?)"
 
+// openEnd stands for the end of a post not ended: a date after every other.
+// It is a date, not "~": date columns keep the database's collation, and in
+// a linguistic one (zh_CN, ICU) "~" sorts before the digits.
+const openEnd = "9999-12-31"
+
 // AddDualPost records the dual post of an active police officer in scope
 // in a village or community in scope, audited. The same post in the same
 // village held by the same officer over an overlapping period is a
@@ -28,7 +33,12 @@ func (s *Store) AddDualPost(ctx context.Context, p cunjing.DualPost) (int64, err
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
-	if today := cunjing.DateOf(s.now()); today.Before(p.EndedOn) {
+	today := cunjing.DateOf(s.now())
+	if today.Before(p.AppointedOn) {
+		return 0, &cunjing.Error{Code: cunjing.EInvalid, Message: "the dual post is not valid",
+			Fields: map[string]string{"appointed_on": "cannot be in the future: the register records posts taken"}}
+	}
+	if today.Before(p.EndedOn) {
 		return 0, &cunjing.Error{Code: cunjing.EInvalid, Message: "the dual post is not valid",
 			Fields: map[string]string{"ended_on": "cannot be in the future"}}
 	}
@@ -73,7 +83,7 @@ func (s *Store) checkDualPost(ctx context.Context, tx *sql.Tx, p cunjing.DualPos
 	}
 	end := p.EndedOn.String()
 	if end == "" {
-		end = cunjing.CodeUpperBound // open: after every date
+		end = openEnd
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, s.dialect.q(`SELECT COUNT(*) FROM dual_posts WHERE staff_id = ? AND area_code = ? AND post = ?
@@ -100,26 +110,23 @@ func (s *Store) EndDualPost(ctx context.Context, id int64, end cunjing.Date) err
 			return cunjing.Errorf(cunjing.ENotFound, "dual post %d not found", id)
 		}
 		p := found[0]
-		field := ""
-		switch {
-		case !p.EndedOn.IsZero():
+		if !p.EndedOn.IsZero() {
 			return cunjing.Errorf(cunjing.EConflict, "the dual post ended on %s", p.EndedOn)
-		case end.IsZero():
-			field = "required (YYYY-MM-DD)"
-		case end.Before(p.AppointedOn):
-			field = "cannot be before the appointment, " + p.AppointedOn.String()
-		case cunjing.DateOf(s.now()).Before(end):
-			field = "cannot be in the future"
 		}
-		if field != "" {
-			return &cunjing.Error{Code: cunjing.EInvalid, Message: "the end date is not valid", Fields: map[string]string{"ended_on": field}}
+		if msg := endDateProblem(end, p.AppointedOn, cunjing.DateOf(s.now())); msg != "" {
+			return &cunjing.Error{Code: cunjing.EInvalid, Message: "the end date is not valid", Fields: map[string]string{"ended_on": msg}}
 		}
 		if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE dual_posts SET ended_on = ? WHERE id = ? AND ended_on = ''"), end.String(), id); err != nil {
 			return fmt.Errorf("store: end dual post: %w", err)
 		}
-		return s.auditTx(ctx, tx, cunjing.ActionDualPost, p.AreaCode, cunjing.ResultOK,
-			fmt.Sprintf("dual_post:%d %s %s ended %s", id, staffObject(p.StaffID), p.Post, end))
+		return s.appendAudit(ctx, tx, []auditRow{endDualPostAudit(p, end)})
 	})
+}
+
+// endDualPostAudit is the audit row of the end of a dual post.
+func endDualPostAudit(p cunjing.DualPost, end cunjing.Date) auditRow {
+	return auditRow{action: cunjing.ActionDualPost, object: p.AreaCode, result: cunjing.ResultOK,
+		detail: fmt.Sprintf("dual_post:%d %s %s ended %s", p.ID, staffObject(p.StaffID), p.Post, end)}
 }
 
 // DualPosts lists the dual posts of the villages in scope under an area

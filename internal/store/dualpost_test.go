@@ -153,7 +153,9 @@ func TestDualPostTallyCountsVillagesHeldToday(t *testing.T) {
 		if err := s.EndDualPost(ctx, ended, date("2025-03-15")); err != nil { // ended today: no longer held
 			t.Fatal(err)
 		}
-		addDual(t, s, dual(wang, "410423100203", cunjing.DualPartyMember, "2025-04-01")) // not yet
+		if _, err := s.AddDualPost(ctx, dual(wang, "410423100203", cunjing.DualPartyMember, "2025-04-01")); cunjing.ErrorCode(err) != cunjing.EInvalid {
+			t.Errorf("a dual post appointed tomorrow: %v; want invalid, the register records posts taken", err)
+		}
 		for under, want := range map[string]cunjing.DualPostTally{
 			"4104":         {Areas: 7, Held: 2},
 			"410423":       {Areas: 6, Held: 2},

@@ -216,9 +216,8 @@ func (s *Store) loadChecks(ctx context.Context, p *cunjing.OfficeProfile) error 
 // audited with the fields changed.
 func (s *Store) UpdateOffice(ctx context.Context, code string, up cunjing.OfficeUpdate) error {
 	fields := map[string]string{}
-	if p := up.Location; p != nil && (p.Lng < 73 || p.Lng > 136 || p.Lat < 3 || p.Lat > 54 ||
-		(p.Datum != "WGS-84" && p.Datum != "GCJ-02")) {
-		fields["location"] = "must lie in China, with datum WGS-84 or GCJ-02"
+	if up.Location != nil && !validPoint(*up.Location) {
+		fields["location"] = pointProblem
 	}
 	if up.Feature != nil {
 		*up.Feature = strings.TrimSpace(*up.Feature)

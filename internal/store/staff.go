@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,8 +56,17 @@ func (s *Store) FindStaff(ctx context.Context, f cunjing.StaffFilter) ([]cunjing
 }
 
 // StaffMember returns one member of staff in scope with his full phone and
-// records the read of personal data.
+// records the read of personal data; a role that does not read personal
+// data gets the phone masked, and nothing to record.
 func (s *Store) StaffMember(ctx context.Context, id int64) (*cunjing.Staff, error) {
+	if !readsPersonal(ctx) {
+		m, err := s.staffInScope(ctx, s.read, id)
+		if err != nil {
+			return nil, err
+		}
+		m.Phone = cunjing.MaskPhone(m.Phone)
+		return m, nil
+	}
 	var m *cunjing.Staff
 	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -66,6 +76,13 @@ func (s *Store) StaffMember(ctx context.Context, id int64) (*cunjing.Staff, erro
 		return s.auditTx(ctx, tx, cunjing.ActionReadPersonal, staffObject(id), cunjing.ResultOK, "")
 	})
 	return m, err
+}
+
+// readsPersonal reports whether the caller may read personal data unmasked:
+// the system itself, or a role with cunjing.PermReadPersonal.
+func readsPersonal(ctx context.Context) bool {
+	id := cunjing.IdentityFrom(ctx)
+	return id == cunjing.SystemIdentity || id != nil && id.Role.Can(cunjing.PermReadPersonal)
 }
 
 // staffInScope reads a member of staff whose unit is in scope; any other
@@ -89,8 +106,8 @@ func (s *Store) staffInScope(ctx context.Context, db querier, id int64) (*cunjin
 	return &staff[0], nil
 }
 
-// CreateStaff adds members of staff of units the scope manages, in one
-// transaction, each audited, and sets their IDs. A failure names its item
+// CreateStaff adds members of staff of units the scope manages, linked to
+// accounts in scope, in one transaction, each audited, and sets their IDs. A failure names its item
 // (cunjing.ItemError) and nothing is added.
 func (s *Store) CreateStaff(ctx context.Context, staff []cunjing.Staff) error {
 	for i := range staff {
@@ -103,6 +120,9 @@ func (s *Store) CreateStaff(ctx context.Context, staff []cunjing.Staff) error {
 		audit := make([]auditRow, len(staff))
 		for i := range staff {
 			if err := s.checkStaffUnit(ctx, tx, staff[i].UnitCode, units); err != nil {
+				return &cunjing.ItemError{Index: i, Err: err}
+			}
+			if err := s.checkStaffAccount(ctx, tx, staff[i].Username); err != nil {
 				return &cunjing.ItemError{Index: i, Err: err}
 			}
 			id, err := s.insertStaff(ctx, tx, &staff[i])
@@ -195,15 +215,35 @@ func staffWriteError(err error, m *cunjing.Staff) error {
 		return &cunjing.Error{Code: cunjing.EConflict, Message: "account " + m.Username + " is already linked to another staff record",
 			Fields: map[string]string{"username": "already linked"}}
 	case isForeignKeyViolation(err):
-		return &cunjing.Error{Code: cunjing.EInvalid, Message: "account " + m.Username + " does not exist",
-			Fields: map[string]string{"username": "unknown account"}}
+		return unknownAccount(m.Username)
 	}
 	return fmt.Errorf("store: write staff: %w", err)
 }
 
+// unknownAccount is the error of a link to an account that does not exist.
+func unknownAccount(username string) error {
+	return &cunjing.Error{Code: cunjing.EInvalid, Message: "account " + username + " does not exist",
+		Fields: map[string]string{"username": "unknown account"}}
+}
+
+// checkStaffAccount refuses to link a member of staff to an account outside
+// the scope, as if it did not exist: the data scope of an officer's account
+// follows the posts of the record linked to it.
+func (s *Store) checkStaffAccount(ctx context.Context, tx *sql.Tx, username string) error {
+	if username == "" {
+		return nil
+	}
+	_, err := s.userInScope(ctx, tx, username)
+	if cunjing.ErrorCode(err) == cunjing.ENotFound {
+		return unknownAccount(username)
+	}
+	return err
+}
+
 // UpdateStaff changes a member of staff of a unit the scope manages (see
 // unitManaged). One who is transferred or retires leaves his posts and dual
-// posts that day.
+// posts that day; the kind of one who holds posts does not change. An
+// account is linked only from within the scope.
 func (s *Store) UpdateStaff(ctx context.Context, m cunjing.Staff) error {
 	if err := m.Validate(); err != nil {
 		return err
@@ -216,12 +256,18 @@ func (s *Store) UpdateStaff(ctx context.Context, m cunjing.Staff) error {
 		if err := s.checkStaffUnit(ctx, tx, m.UnitCode, map[string]bool{}); err != nil {
 			return err
 		}
+		if m.Username != old.Username {
+			if err := s.checkStaffAccount(ctx, tx, m.Username); err != nil {
+				return err
+			}
+		}
 		return s.updateStaffTx(ctx, tx, old, &m)
 	})
 }
 
 // updateStaffTx writes m over old, a member the scope manages, in tx,
-// audited; one who is transferred or retires leaves his posts.
+// audited; one who is transferred or retires leaves his posts, and one who
+// holds posts keeps his kind.
 func (s *Store) updateStaffTx(ctx context.Context, tx *sql.Tx, old, m *cunjing.Staff) error {
 	_, err := tx.ExecContext(ctx, s.dialect.q(`UPDATE staff SET name = ?, kind = ?, unit_code = ?, phone = ?, police_number = ?,
 		status = ?, username = ?, updated_at = ? WHERE id = ?`), m.Name, string(m.Kind), m.UnitCode, m.Phone, m.PoliceNumber,
@@ -229,34 +275,62 @@ func (s *Store) updateStaffTx(ctx context.Context, tx *sql.Tx, old, m *cunjing.S
 	if err != nil {
 		return staffWriteError(err, m)
 	}
-	if m.Status == cunjing.StaffTransferred || m.Status == cunjing.StaffRetired {
-		if err := s.leavePosts(ctx, tx, m.ID); err != nil {
+	var ended []auditRow
+	switch {
+	case m.Status == cunjing.StaffTransferred || m.Status == cunjing.StaffRetired:
+		if ended, err = s.leavePosts(ctx, tx, m.ID); err != nil {
+			return err
+		}
+	case m.Kind != old.Kind:
+		if err := s.checkNoOpenPosts(ctx, tx, m); err != nil {
 			return err
 		}
 	}
-	return s.auditTx(ctx, tx, cunjing.ActionStaffUpdate, staffObject(m.ID), cunjing.ResultOK, staffChanges(old, m))
+	return s.appendAudit(ctx, tx, append(ended, auditRow{action: cunjing.ActionStaffUpdate, object: staffObject(m.ID),
+		result: cunjing.ResultOK, detail: staffChanges(old, m)}))
 }
 
 // leavePosts ends the open assignments and dual posts of a member of staff
-// today.
-func (s *Store) leavePosts(ctx context.Context, tx *sql.Tx, id int64) error {
-	today := cunjing.DateOf(s.now()).String()
-	areas, err := tx.QueryContext(ctx, s.dialect.q("SELECT area_code FROM assignments WHERE staff_id = ? AND end_date = ''"), id)
+// today and returns their audit rows.
+func (s *Store) leavePosts(ctx context.Context, tx *sql.Tx, id int64) ([]auditRow, error) {
+	today := cunjing.DateOf(s.now())
+	posts, err := s.queryAssignments(ctx, tx, "SELECT "+assignmentColumns+assignmentFrom+" WHERE x.staff_id = ? AND x.end_date = ''", id)
 	if err != nil {
-		return fmt.Errorf("store: end posts: %w", err)
+		return nil, err
 	}
-	codes, err := scanStrings(areas)
+	duals, err := s.queryDualPosts(ctx, tx, "SELECT "+dualPostColumns+dualPostFrom+" WHERE d.staff_id = ? AND d.ended_on = ''", id)
 	if err != nil {
-		return fmt.Errorf("store: end posts: %w", err)
+		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE assignments SET end_date = ? WHERE staff_id = ? AND end_date = ''"), today, id); err != nil {
-		return fmt.Errorf("store: end posts: %w", err)
+	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE assignments SET end_date = ? WHERE staff_id = ? AND end_date = ''"), today.String(), id); err != nil {
+		return nil, fmt.Errorf("store: end posts: %w", err)
 	}
-	if err := s.refreshPosts(ctx, tx, codes); err != nil {
-		return err
+	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE dual_posts SET ended_on = ? WHERE staff_id = ? AND ended_on = ''"), today.String(), id); err != nil {
+		return nil, fmt.Errorf("store: end dual posts: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE dual_posts SET ended_on = ? WHERE staff_id = ? AND ended_on = ''"), today, id); err != nil {
-		return fmt.Errorf("store: end dual posts: %w", err)
+	audit := make([]auditRow, 0, len(posts)+len(duals))
+	codes := make([]string, len(posts))
+	for i, a := range posts {
+		codes[i] = a.AreaCode
+		audit = append(audit, endPostAudit(a, today))
+	}
+	for _, p := range duals {
+		audit = append(audit, endDualPostAudit(p, today))
+	}
+	return audit, s.refreshPosts(ctx, tx, codes)
+}
+
+// checkNoOpenPosts refuses to change the kind of a member of staff who
+// holds posts or dual posts: each was given for the kind he had.
+func (s *Store) checkNoOpenPosts(ctx context.Context, tx *sql.Tx, m *cunjing.Staff) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, s.dialect.q(`SELECT (SELECT COUNT(*) FROM assignments WHERE staff_id = ? AND end_date = '')
+		+ (SELECT COUNT(*) FROM dual_posts WHERE staff_id = ? AND ended_on = '')`), m.ID, m.ID).Scan(&n); err != nil {
+		return fmt.Errorf("store: count posts: %w", err)
+	}
+	if n > 0 {
+		return &cunjing.Error{Code: cunjing.EConflict, Message: fmt.Sprintf("%s holds %d posts for his kind of staff; end them first", m.Name, n),
+			Fields: map[string]string{"kind": "holds posts"}}
 	}
 	return nil
 }
@@ -363,6 +437,22 @@ func (s *Store) photos(ctx context.Context, owner string, id int64, withData boo
 		photos = append(photos, p)
 	}
 	return photos, rows.Err()
+}
+
+// staffByID reads the members of staff among ids that meet cond (with its
+// arguments; "" for all), 500 at a time.
+func (s *Store) staffByID(ctx context.Context, db querier, ids []any, cond string, args []any) ([]cunjing.Staff, error) {
+	var staff []cunjing.Staff
+	err := inBatches(ids, func(batch []any) error {
+		query := "SELECT " + staffColumns + staffFrom + " WHERE s.id IN (" + marks(len(batch)) + ")"
+		if cond != "" {
+			query += " AND " + cond
+		}
+		found, err := s.queryStaff(ctx, db, query, slices.Concat(batch, args)...)
+		staff = append(staff, found...)
+		return err
+	})
+	return staff, err
 }
 
 func (s *Store) queryStaff(ctx context.Context, db querier, query string, args ...any) ([]cunjing.Staff, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,20 +92,13 @@ func (imp *staffImport) checkChanged(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	imp.old = map[int64]*cunjing.Staff{}
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
-		query := "SELECT " + staffColumns + staffFrom + " WHERE s.id IN (" + marks(len(batch)) + ")"
-		if managed != "" {
-			query += " AND " + managed
-		}
-		found, err := imp.s.queryStaff(ctx, imp.tx, query, append(append([]any{}, batch...), args...)...)
-		if err != nil {
-			return err
-		}
-		for k := range found {
-			imp.old[found[k].ID] = &found[k]
-		}
+	found, err := imp.s.staffByID(ctx, imp.tx, ids, managed, args)
+	if err != nil {
+		return err
+	}
+	imp.old = make(map[int64]*cunjing.Staff, len(found))
+	for k := range found {
+		imp.old[found[k].ID] = &found[k]
 	}
 	for i := range imp.staff {
 		imp.checkStaffRow(i)
@@ -162,25 +156,31 @@ func (imp *staffImport) checkNumbers(ctx context.Context) error {
 	return err
 }
 
-// checkAccounts refuses linked accounts that do not exist or are linked to
-// another member.
+// checkAccounts refuses new links to accounts that do not exist or lie
+// outside the scope (see checkStaffAccount), and accounts linked to another
+// member.
 func (imp *staffImport) checkAccounts(ctx context.Context) error {
 	names := distinct(imp.staff, func(m cunjing.Staff) string { return m.Username })
 	linked, err := imp.holders(ctx, "username", names)
 	if err != nil {
 		return err
 	}
+	visible, args, err := usersInScope(ctx)
+	if err != nil {
+		return err
+	}
 	exists := map[string]bool{}
-	err = imp.s.lookupIn(ctx, imp.tx, "SELECT username FROM users WHERE username IN (%s)", names, "", nil, func(rows *sql.Rows) error {
+	err = imp.s.lookupIn(ctx, imp.tx, "SELECT username FROM users WHERE username IN (%s)", names, visible, args, func(rows *sql.Rows) error {
 		var name string
 		err := rows.Scan(&name)
 		exists[name] = true
 		return err
 	})
 	for i, m := range imp.staff {
+		old := imp.old[m.ID]
 		switch id, ok := linked[m.Username]; {
 		case m.Username == "" || err != nil:
-		case !exists[m.Username]:
+		case !exists[m.Username] && (old == nil || old.Username != m.Username):
 			imp.fail(i, cunjing.EInvalid, "username", "account "+m.Username+" does not exist")
 		case ok && id != m.ID:
 			imp.fail(i, cunjing.EConflict, "username", "account "+m.Username+" is already linked to another staff record")
@@ -404,17 +404,13 @@ func (imp *staffImport) writePosts(ctx context.Context, res *cunjing.StaffImport
 // condition cond (and its args) added when set, and calls scan on each row.
 func (s *Store) lookupIn(ctx context.Context, tx *sql.Tx, query string, keys []any, cond string, args []any,
 	scan func(*sql.Rows) error) error {
-	for start := 0; start < len(keys); start += 500 {
-		batch := keys[start:min(start+500, len(keys))]
+	return inBatches(keys, func(batch []any) error {
 		q := fmt.Sprintf(query, marks(len(batch)))
 		if cond != "" {
 			q += " AND " + cond
 		}
-		if err := s.scanEach(ctx, tx, q, append(append([]any{}, batch...), args...), scan); err != nil {
-			return err
-		}
-	}
-	return nil
+		return s.scanEach(ctx, tx, q, slices.Concat(batch, args), scan)
+	})
 }
 
 func (s *Store) scanEach(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {

@@ -87,7 +87,7 @@ func (s *Store) SaveStaffingModel(ctx context.Context, m cunjing.StaffingModel) 
 				Fields: map[string]string{"name": "already used"}}
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("store: save staffing model: %w", err)
 		}
 		return s.auditTx(ctx, tx, cunjing.ActionStaffingChange, fmt.Sprintf("model:%d", id), cunjing.ResultOK, m.Name+" "+string(rules))
 	})
