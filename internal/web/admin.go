@@ -52,17 +52,12 @@ func (u *ui) importForm(w http.ResponseWriter, r *http.Request) {
 // importDivisions imports the uploaded division files and shows what
 // changed, or every bad line when nothing could be imported.
 func (u *ui) importDivisions(w http.ResponseWriter, r *http.Request) {
-	up, err := httpx.ReceiveFiles(r)
+	up := u.receiveUpload(w, r)
+	if up == nil {
+		return
+	}
 	defer up.Remove()
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		u.errorPage(w, r, http.StatusRequestEntityTooLarge)
-		return
-	case err != nil:
-		u.fail(w, r, err)
-		return
-	case len(up.Files) == 0:
+	if len(up.Files) == 0 {
 		u.render(w, r, http.StatusUnprocessableEntity, "import", importPage{NoFiles: true})
 		return
 	}
@@ -77,6 +72,24 @@ func (u *ui) importDivisions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.render(w, r, http.StatusOK, "import", importPage{Report: report, Encodings: encodings(report.Encodings)})
+}
+
+// receiveUpload reads the files of an upload form. A refused upload (too
+// large, not a form) is answered here and gives nil; the caller removes the
+// files of any other.
+func (u *ui) receiveUpload(w http.ResponseWriter, r *http.Request) *httpx.Upload {
+	up, err := httpx.ReceiveFiles(r)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		u.errorPage(w, r, http.StatusRequestEntityTooLarge)
+	case err != nil:
+		u.fail(w, r, err)
+	default:
+		return up
+	}
+	up.Remove()
+	return nil
 }
 
 // encodings lists the encoding detected in each file, by file name.

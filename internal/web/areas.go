@@ -117,6 +117,20 @@ func (u *ui) topAreas(ctx context.Context) ([]cunjing.Area, error) {
 	return areas, nil
 }
 
+// underOrTops picks the area of a page that shows a subtree (?under=): under
+// itself, else the caller's top area; when the caller has several (or none),
+// it returns them to choose among and under "".
+func (u *ui) underOrTops(ctx context.Context, under string) (string, []cunjing.Area, error) {
+	if under != "" {
+		return under, nil, nil
+	}
+	tops, err := u.topAreas(ctx)
+	if err != nil || len(tops) != 1 {
+		return "", tops, err
+	}
+	return tops[0].Code, nil, nil
+}
+
 // scopeAreas returns the areas a scope is made of.
 func (u *ui) scopeAreas(ctx context.Context, scope cunjing.Scope) ([]cunjing.Area, error) {
 	var areas []cunjing.Area

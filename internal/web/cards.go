@@ -30,6 +30,7 @@ type printedCard struct {
 	cunjing.ContactCard
 	PublicURL string
 	QR        template.URL
+	Masked    bool // the officers' phones are masked: no number to dial
 }
 
 // Short is the name people use for the card's area.
@@ -131,7 +132,8 @@ func (u *ui) printed(r *http.Request, c cunjing.ContactCard) (printedCard, error
 		return printedCard{}, err
 	}
 	return printedCard{ContactCard: c, PublicURL: link,
-		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(img))}, nil
+		QR:     template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(img)),
+		Masked: !cunjing.IdentityFrom(r.Context()).Role.SeesPersonalData()}, nil
 }
 
 // publicURL is the address of an area's public page: under the configured

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"cunjing"
@@ -17,6 +18,7 @@ type coveragePage struct {
 	Children  []rowFigure
 	Stations  []rowFigure
 	CanManage bool
+	AreaLink  bool // the area's own page is in the caller's scope
 	Export    string
 }
 
@@ -33,7 +35,7 @@ type kindFigure struct {
 }
 
 type rowFigure struct {
-	Code, Name string
+	Name string
 	figure
 	Link string // "" for a station
 }
@@ -88,6 +90,7 @@ func (u *ui) coverageView(r *http.Request, report *cunjing.CoverageReport, kind 
 	id := cunjing.IdentityFrom(r.Context())
 	page := &coveragePage{CoverageReport: report, Kind: kind, All: newFigure(report.Tally.All),
 		CanManage: id != nil && id.Role.Can(cunjing.PermManageStaff),
+		AreaLink:  id != nil && id.Scope.Covers(report.Area.Code),
 		Export:    "/coverage/" + report.Area.Code + "/export.xlsx"}
 	for _, k := range cunjing.CoverageKinds {
 		if c := report.Tally.ByKind[k]; c.Total > 0 {
@@ -95,10 +98,10 @@ func (u *ui) coverageView(r *http.Request, report *cunjing.CoverageReport, kind 
 		}
 	}
 	for _, row := range report.Children {
-		page.Children = append(page.Children, rowFigure{row.Code, row.Name, newFigure(row.Tally.All), "/coverage/" + row.Code})
+		page.Children = append(page.Children, rowFigure{row.Name, newFigure(row.Tally.All), "/coverage/" + row.Code})
 	}
 	for _, row := range report.Stations {
-		page.Stations = append(page.Stations, rowFigure{row.Code, row.Name, newFigure(row.Tally.All), ""})
+		page.Stations = append(page.Stations, rowFigure{row.Name, newFigure(row.Tally.All), ""})
 	}
 	return page
 }
@@ -106,7 +109,7 @@ func (u *ui) coverageView(r *http.Request, report *cunjing.CoverageReport, kind 
 // withLangQuery keeps an explicit ?lang= across a redirect.
 func withLangQuery(r *http.Request) string {
 	if lang := r.URL.Query().Get("lang"); lang != "" {
-		return "?lang=" + lang
+		return "?" + url.Values{"lang": {lang}}.Encode()
 	}
 	return ""
 }

@@ -25,9 +25,7 @@ func (u *ui) exportCoverage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer sheet.Close()
-	name := "coverage-" + report.Area.Code + "-" + time.Now().In(cunjing.Shanghai).Format("20060102") + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	sendWorkbook(w, "coverage-"+report.Area.Code+"-"+time.Now().In(cunjing.Shanghai).Format("20060102")+".xlsx")
 	if _, err := sheet.WriteTo(w); err != nil {
 		u.Logger.Warn("web: coverage export cut short", "err", err)
 	}
@@ -60,7 +58,7 @@ func writeCoverage(tr translator, r *cunjing.CoverageReport) (*importer.Sheet, e
 			return fail(err)
 		}
 	}
-	if err := addGaps(sheet, tr, r.Gaps); err != nil {
+	if err := addGaps(sheet, tr, m, r.Gaps); err != nil {
 		return fail(err)
 	}
 	if err := addLoadsAndRatios(sheet, m, r); err != nil {
@@ -79,8 +77,7 @@ func addRows(sheet *importer.Sheet, rows []cunjing.CoverageRow) error {
 	return nil
 }
 
-func addGaps(sheet *importer.Sheet, tr translator, gaps []cunjing.CoverageGap) error {
-	m := func(key string) string { s, _ := tr.t(key); return s }
+func addGaps(sheet *importer.Sheet, tr translator, m func(string) string, gaps []cunjing.CoverageGap) error {
 	if err := sheet.NextSheet(m("coverage.gaps"), []importer.Column{{Header: m("col.code"), Width: 18}, {Header: m("coverage.area"), Width: 24},
 		{Header: m("coverage.kind"), Width: 8}, {Header: m("coverage.officer"), Width: 14}, {Header: m("coverage.reasons"), Width: 60},
 		{Header: m("coverage.model"), Width: 12}}); err != nil {
@@ -98,8 +95,8 @@ func addGaps(sheet *importer.Sheet, tr translator, gaps []cunjing.CoverageGap) e
 			}
 			reasons = append(reasons, text)
 		}
-		if err := sheet.Add(g.Area.Code, g.Area.Name, m("coverage.kind."+string(g.Area.Kind)), strings.Join(officers, "、"),
-			strings.Join(reasons, "；"), g.Model); err != nil {
+		if err := sheet.Add(g.Area.Code, g.Area.Name, m("coverage.kind."+string(g.Area.Kind)), strings.Join(officers, m("list.sep")),
+			strings.Join(reasons, m("gap.sep")), g.Model); err != nil {
 			return err
 		}
 	}

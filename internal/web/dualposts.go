@@ -84,23 +84,15 @@ func (u *ui) showDualPosts(w http.ResponseWriter, r *http.Request, status int, u
 	if page.Form.AppointedOn == "" {
 		page.Form.AppointedOn = page.Today
 	}
-	if under == "" {
-		tops, err := u.topAreas(ctx)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if len(tops) != 1 {
-			page.Tops = tops
-			u.render(w, r, status, "dual_posts", page)
-			return
-		}
-		under = tops[0].Code
+	under, tops, err := u.underOrTops(ctx, under)
+	if err == nil && under != "" {
+		err = u.fillDualPosts(ctx, &page, under)
 	}
-	if err := u.fillDualPosts(ctx, &page, under); err != nil {
+	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
+	page.Tops = tops
 	u.render(w, r, status, "dual_posts", page)
 }
 

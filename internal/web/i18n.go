@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"cunjing"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"cunjing"
 )
 
 // Languages of the UI: Chinese by default, English on request.

@@ -147,10 +147,16 @@ func TestTemplatesHoldNoText(t *testing.T) {
 			}
 		}
 		text := tag.ReplaceAllString(bare, "")
-		if i := strings.IndexFunc(text, unicode.IsLetter); i >= 0 {
+		if i := strings.IndexFunc(text, isWording); i >= 0 {
 			t.Errorf("%s: text outside the catalogues near %q", name, text[i:min(i+40, len(text))])
 		}
 	}
+}
+
+// isWording reports whether r belongs to one language's text: a letter, or
+// Chinese punctuation such as 、 and ；.
+func isWording(r rune) bool {
+	return unicode.IsLetter(r) || r >= '\u3000' && r <= '\u303f' || r >= '\uff00' && r <= '\uffef'
 }
 
 func TestTemplatesKeepToTheContentSecurityPolicy(t *testing.T) {

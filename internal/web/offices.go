@@ -32,24 +32,15 @@ func (u *ui) offices(w http.ResponseWriter, r *http.Request) {
 	ctx, q := r.Context(), r.URL.Query()
 	page := officesPage{All: q.Get("all") == "1", Pass: cunjing.OfficePassPercent,
 		Standard: cunjing.IdentityFrom(ctx).Role.Can(cunjing.PermManageStaffing)}
-	under := q.Get("under")
-	if under == "" {
-		tops, err := u.topAreas(ctx)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		if len(tops) != 1 {
-			page.Tops = tops
-			u.render(w, r, http.StatusOK, "offices", page)
-			return
-		}
-		under = tops[0].Code
+	under, tops, err := u.underOrTops(ctx, q.Get("under"))
+	if err == nil && under != "" {
+		err = u.fillOffices(ctx, &page, under)
 	}
-	if err := u.fillOffices(ctx, &page, under); err != nil {
+	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
+	page.Tops = tops
 	u.render(w, r, http.StatusOK, "offices", page)
 }
 

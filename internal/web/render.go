@@ -127,6 +127,28 @@ type view struct {
 	LangZH string // this page in Chinese
 	LangEN string // this page in English
 	Data   any
+	scope  cunjing.Scope
+}
+
+// InScope reports whether the caller may open the pages of area code: a
+// breadcrumb names the areas above the scope without linking them.
+func (v view) InScope(code string) bool { return v.scope.Covers(code) }
+
+// MainNav is the navigation to the pages people work in; AdminNav, to the
+// administration pages, which the header groups apart.
+func (v view) MainNav() []navLink { return v.navGroup(false) }
+
+// AdminNav: see MainNav.
+func (v view) AdminNav() []navLink { return v.navGroup(true) }
+
+func (v view) navGroup(admin bool) []navLink {
+	var links []navLink
+	for _, l := range v.Nav {
+		if l.Admin == admin {
+			links = append(links, l)
+		}
+	}
+	return links
 }
 
 func newView(r *http.Request, data any) view {
@@ -139,7 +161,7 @@ func newView(r *http.Request, data any) view {
 		Data:   data,
 	}
 	if id != nil {
-		v.User = id.Username
+		v.User, v.scope = id.Username, id.Scope
 	}
 	return v
 }

@@ -43,6 +43,7 @@ type staffListPage struct {
 // that read personal data), his posts in force and the history.
 type staffDetailPage struct {
 	Staff      *cunjing.Staff
+	FullPhone  bool // the phone is in full, and its read audited
 	Current    []cunjing.Assignment
 	History    []cunjing.Assignment
 	CanManage  bool
@@ -103,7 +104,7 @@ func (u *ui) staffList(w http.ResponseWriter, r *http.Request) {
 }
 
 // staffDetail shows a member of staff; the store audits the read of his
-// phone.
+// phone, which it masks for roles that do not read personal data.
 func (u *ui) staffDetail(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	u.showStaff(w, r, http.StatusOK, staffDetailPage{PhotoSaved: q.Get("photo") == "saved"})
@@ -123,9 +124,6 @@ func (u *ui) showStaff(w http.ResponseWriter, r *http.Request, status int, page 
 		u.fail(w, r, err)
 		return
 	}
-	if !cunjing.IdentityFrom(r.Context()).Role.SeesPersonalData() {
-		m.Phone = cunjing.MaskPhone(m.Phone)
-	}
 	history, _, err := u.Assignments.FindAssignments(r.Context(), cunjing.AssignmentFilter{StaffID: id,
 		Page: cunjing.Page{Limit: cunjing.MaxPageLimit}})
 	if err != nil {
@@ -134,6 +132,7 @@ func (u *ui) showStaff(w http.ResponseWriter, r *http.Request, status int, page 
 	}
 	sortPosts(history)
 	page.Staff, page.History, page.CanManage = m, history, canManageStaff(r)
+	page.FullPhone = cunjing.IdentityFrom(r.Context()).Role.SeesPersonalData()
 	for _, a := range history {
 		if a.Open() {
 			page.Current = append(page.Current, a)

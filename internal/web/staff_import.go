@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"cunjing"
-	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
 )
 
@@ -33,17 +32,12 @@ func (u *ui) staffImportForm(w http.ResponseWriter, r *http.Request) {
 // importStaff imports the uploaded files and shows what they changed, or
 // every bad row (row, column, reason) when nothing could be imported.
 func (u *ui) importStaff(w http.ResponseWriter, r *http.Request) {
-	up, err := httpx.ReceiveFiles(r)
+	up := u.receiveUpload(w, r)
+	if up == nil {
+		return
+	}
 	defer up.Remove()
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		u.errorPage(w, r, http.StatusRequestEntityTooLarge)
-		return
-	case err != nil:
-		u.fail(w, r, err)
-		return
-	case len(up.Files) == 0:
+	if len(up.Files) == 0 {
 		u.render(w, r, http.StatusUnprocessableEntity, "staff_import", staffImportPage{NoFiles: true})
 		return
 	}

@@ -68,6 +68,7 @@ func TestStaffImportPageOffersTheTemplateAndExports(t *testing.T) {
 		t.Errorf("export of unit abc: %d; want 400", res.StatusCode)
 	}
 	res, body = get(t, h, "/staff")
+	wantStatus(t, res, http.StatusOK)
 	wantContains(t, "staff register", body, `href="/staff/import"`)
 }
 

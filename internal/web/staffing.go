@@ -288,14 +288,18 @@ func (u *ui) editModelForm(w http.ResponseWriter, r *http.Request) {
 // findModel returns the model of the path and whether it applies to an
 // area in sight.
 func (u *ui) findModel(r *http.Request) (cunjing.StaffingModel, bool, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	models, lerr := u.Staffing.StaffingModels(r.Context())
-	if lerr != nil {
-		return cunjing.StaffingModel{}, false, lerr
+	notFound := cunjing.Errorf(cunjing.ENotFound, "staffing model not found")
+	id, ok := pathID(r)
+	if !ok {
+		return cunjing.StaffingModel{}, false, notFound
+	}
+	models, err := u.Staffing.StaffingModels(r.Context())
+	if err != nil {
+		return cunjing.StaffingModel{}, false, err
 	}
 	i := slices.IndexFunc(models, func(m cunjing.StaffingModel) bool { return m.ID == id })
-	if err != nil || i < 0 {
-		return cunjing.StaffingModel{}, false, cunjing.Errorf(cunjing.ENotFound, "staffing model not found")
+	if i < 0 {
+		return cunjing.StaffingModel{}, false, notFound
 	}
 	bindings, err := u.Staffing.ModelBindings(r.Context())
 	if err != nil {
@@ -312,8 +316,8 @@ func (u *ui) createModel(w http.ResponseWriter, r *http.Request) {
 
 // updateModel saves a changed model.
 func (u *ui) updateModel(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r)
+	if !ok {
 		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
