@@ -180,7 +180,7 @@ func TestOfficeFeaturePhotosAndScope(t *testing.T) {
 }
 
 func TestOfficeStandardIsTheAdministratorsToChange(t *testing.T) {
-	srv, _ := newServerAs(t, "lushan")
+	srv, _ := newServerAs(t, "city")
 	var std struct {
 		Items []struct {
 			Code string `json:"code"`
@@ -199,6 +199,10 @@ func TestOfficeStandardIsTheAdministratorsToChange(t *testing.T) {
 	json.Unmarshal([]byte(body), &e)
 	if resp.StatusCode != 400 || e.Error.Fields["code"] == "" || e.Error.Fields["points"] == "" {
 		t.Errorf("a bad item: %d %s", resp.StatusCode, body)
+	}
+	county, _ := newServerAs(t, "lushan")
+	if resp, _ := send(t, county, "", "PUT", "/api/v1/office-standard", `{"items":[{"code":"a","name":"a","points":1}]}`); resp.StatusCode != 403 {
+		t.Errorf("a county rescoring the whole city's offices: %d; want 403", resp.StatusCode)
 	}
 	chief, _ := newServerAs(t, "chief")
 	if resp, _ := send(t, chief, "", "PUT", "/api/v1/office-standard", `{"items":[{"code":"a","name":"a","points":1}]}`); resp.StatusCode != 403 {

@@ -196,6 +196,13 @@ func TestCoverageKeepsToTheScope(t *testing.T) {
 		if city.Area.Code != "410425" || city.Tally.All != (cunjing.Coverage{Total: 1}) {
 			t.Errorf("郏县's own report: %s %+v", city.Area.Code, city.Tally.All)
 		}
+		chief := cunjing.WithIdentity(context.Background(), &cunjing.Identity{Username: "zhou", Role: cunjing.RoleStationChief,
+			Scope: cunjing.Scope{Prefixes: []string{"410423100"}}})
+		part, err := st.Coverage(chief, "410423", cunjing.CoverageOptions{})
+		must(t, err)
+		if part.Tally.All.Total != 6 || len(part.Ratios) != 0 {
+			t.Errorf("a station chief's view of his county: %+v, ratios %+v; want his town's areas and no county strength", part.Tally.All, part.Ratios)
+		}
 		officer := cunjing.WithIdentity(context.Background(), &cunjing.Identity{Username: "ding", Role: cunjing.RoleOfficer,
 			Scope: cunjing.Scope{Prefixes: []string{"410423100202"}}})
 		r, err := st.Coverage(officer, "", cunjing.CoverageOptions{})

@@ -73,11 +73,13 @@ func (s *Store) stationsOver(ctx context.Context, code string) (map[string][]str
 }
 
 // addRatios sets the police strength of each county in a report on a
-// county or above: areas needing an officer, active officers of the
-// county's units, and how many of them hold a post.
+// county or above that lies wholly in the reader's scope: areas needing an
+// officer, active officers of the county's units, and how many of them
+// hold a post.
 func (s *Store) addRatios(ctx context.Context, report *cunjing.CoverageReport, root *cunjing.Area, c *coverageCounter) error {
-	if len(root.Code) > 6 {
-		return nil
+	scope, err := scopeOf(ctx)
+	if err != nil || len(root.Code) > 6 || !(scope.All || scope.Covers(root.Code)) {
+		return err
 	}
 	counts := map[string]*cunjing.CountyRatio{}
 	for _, a := range c.data.areas {

@@ -53,12 +53,16 @@ func (s *Store) standardItems(ctx context.Context, db querier) ([]cunjing.Standa
 
 // SaveStandardItems makes items, in their order, the standard in force.
 // An item left out is deactivated, not deleted: the checks recorded
-// against it stay, and count again if it comes back.
+// against it stay, and count again if it comes back. Only a caller whose
+// scope holds every office may change it.
 func (s *Store) SaveStandardItems(ctx context.Context, items []cunjing.StandardItem) error {
 	if err := validateItems(items); err != nil {
 		return err
 	}
 	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkAllOfficesInScope(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, s.dialect.q("UPDATE standard_items SET active = ?"), false); err != nil {
 			return fmt.Errorf("store: save standard items: %w", err)
 		}
@@ -73,6 +77,27 @@ func (s *Store) SaveStandardItems(ctx context.Context, items []cunjing.StandardI
 		}
 		return s.auditTx(ctx, tx, cunjing.ActionStaffingChange, "office-standard", cunjing.ResultOK, strings.Join(parts, " "))
 	})
+}
+
+// checkAllOfficesInScope refuses a change of the standard, which every
+// office and work station is scored by, to a caller who does not hold
+// them all: a county may not rescore another county's offices.
+func (s *Store) checkAllOfficesInScope(ctx context.Context, tx *sql.Tx) error {
+	cond, args, err := inScope(ctx, "area_code")
+	if err != nil || cond == "" {
+		return err
+	}
+	var outside int
+	err = tx.QueryRowContext(ctx, s.dialect.q(`SELECT COUNT(*) FROM units WHERE kind IN (?, ?)
+		AND code NOT IN (SELECT unit_code FROM unit_areas WHERE `+cond+`)`),
+		append([]any{string(cunjing.UnitOffice), string(cunjing.UnitWorkstation)}, args...)...).Scan(&outside)
+	if err != nil {
+		return fmt.Errorf("store: check offices in scope: %w", err)
+	}
+	if outside > 0 {
+		return cunjing.Errorf(cunjing.EForbidden, "the standard scores %d offices outside your jurisdiction: the bureau above sets it", outside)
+	}
+	return nil
 }
 
 // validateItems checks each item (an ItemError names the bad one) and that

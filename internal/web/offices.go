@@ -292,7 +292,10 @@ func (u *ui) saveOfficeStandard(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/office-standard?done=saved", http.StatusSeeOther)
 		return
 	}
-	if cunjing.ErrorCode(err) != cunjing.EInvalid {
+	if code := cunjing.ErrorCode(err); code == cunjing.EForbidden {
+		u.renderStandard(w, r, http.StatusForbidden, standardPage{Rows: rows, Error: code, Row: -1})
+		return
+	} else if code != cunjing.EInvalid {
 		u.fail(w, r, err)
 		return
 	}

@@ -134,7 +134,7 @@ func TestOfficePagesFollowRolesAndScope(t *testing.T) {
 }
 
 func TestOfficeStandardForm(t *testing.T) {
-	h, st := demoUIAs(t, "lushan")
+	h, st := demoUIAs(t, "city")
 	res, page := get(t, h, "/admin/office-standard")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, "standard form", page, `value="signage"`, "统一标识标牌")
@@ -174,4 +174,15 @@ func TestOfficePagesInEnglish(t *testing.T) {
 	wantContains(t, "English office list", list, "Below standard (under 80%)", "Police offices")
 	_, std := get(t, h, "/admin/office-standard?lang=en")
 	wantContains(t, "English standard", std, "Office construction standard", "Save the standard")
+}
+
+func TestACountyCannotRescoreTheCitysOffices(t *testing.T) {
+	h, st := demoUIAs(t, "lushan")
+	form := url.Values{"new": {"1"}, "code": {"wifi"}, "name": {"网络接入"}, "points": {"30"}}
+	res, page := postForm(t, h, "/admin/office-standard", form)
+	wantStatus(t, res, http.StatusForbidden)
+	wantContains(t, "refusal", page, "由市局统一设定")
+	if items, _ := st.StandardItems(storetest.Ctx()); len(items) != 7 {
+		t.Errorf("the standard has %d items after the refusal; want the 7 it had", len(items))
+	}
 }
