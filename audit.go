@@ -30,6 +30,7 @@ const (
 	ActionDualPost        = "dual_post"        // object: the area code
 	ActionOfficeUpdate    = "office_update"    // object: the unit code
 	ActionImportStaff     = "import_staff"     // object: the file; detail: counts
+	ActionExport          = "export"           // object: what left as a file, e.g. staff:<unit>
 )
 
 // AuditActions lists the audit actions, in the order of the auditor's
@@ -37,7 +38,7 @@ const (
 var AuditActions = []string{ActionLogin, ActionLogout, ActionPasswordChange, ActionUserCreate, ActionUserUpdate,
 	ActionTokenCreate, ActionTokenRevoke, ActionImportDivisions, ActionUnitCreate, ActionReadPersonal, ActionBreakGlass,
 	ActionAuditQuery, ActionAuditExport, ActionConfigChange, ActionAreaCreate, ActionStaffCreate, ActionStaffUpdate,
-	ActionAssign, ActionAssignEnd, ActionStaffingChange, ActionDualPost, ActionOfficeUpdate, ActionImportStaff}
+	ActionAssign, ActionAssignEnd, ActionStaffingChange, ActionDualPost, ActionOfficeUpdate, ActionImportStaff, ActionExport}
 
 // Audit results.
 const (
@@ -94,3 +95,10 @@ type AuditService interface {
 // MinAuditRetention is the shortest time audit rows may be kept
 // (Cybersecurity Law Art. 21: six months).
 const MinAuditRetention = 184 * 24 * time.Hour
+
+// ExportRecorder records in the audit trail that a list left the system as
+// a file (SECURITY.md C1). An export whose row cannot be written is not
+// sent.
+type ExportRecorder interface {
+	RecordExport(ctx context.Context, object string) error
+}

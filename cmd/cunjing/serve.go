@@ -98,11 +98,11 @@ func newHandler(st *store.Store, authn *auth.Authenticator, logger *slog.Logger,
 	importFiles := func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 		return importer.ImportDivisions(ctx, st, files...)
 	}
-	ui, err := web.New(web.Deps{Auth: authn, StaffImport: st, DualPosts: st, Offices: st, PublicURL: publicURL, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
+	ui, err := web.New(web.Deps{Auth: authn, Exports: st, StaffImport: st, DualPosts: st, Offices: st, PublicURL: publicURL, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Auth: authn, StaffImport: st, DualPosts: st, Offices: st, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
+	apiHandler := api.New(api.Deps{Auth: authn, Exports: st, StaffImport: st, DualPosts: st, Offices: st, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
 		Ping: st.Ping, Logger: logger})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

@@ -29,6 +29,7 @@ type Deps struct {
 	DualPosts   cunjing.DualPostService
 	Offices     cunjing.OfficeService
 	Cards       cunjing.ContactCardService
+	Exports     cunjing.ExportRecorder
 	StaffImport cunjing.StaffImporter
 	// Policies stores the login policy; Auth reads the one in force.
 	Policies cunjing.LoginPolicyService

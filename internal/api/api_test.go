@@ -42,7 +42,7 @@ func newServerAs(t *testing.T, username string) (*httptest.Server, *store.Store)
 func newServerAsOn(t *testing.T, st *store.Store, username string) (*httptest.Server, *store.Store) {
 	t.Helper()
 	authn := authtest.Authenticator(st)
-	h := api.New(api.Deps{Auth: authn, StaffImport: st, DualPosts: st, Offices: st, Coverage: st, Cards: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
+	h := api.New(api.Deps{Auth: authn, Exports: st, StaffImport: st, DualPosts: st, Offices: st, Coverage: st, Cards: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},

@@ -62,8 +62,7 @@ func (a *api) exportStaff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.sendSheet(w, r, sheet, "staff")
-	return nil
+	return a.sendSheet(w, r, sheet, "staff", "staff:"+unit)
 }
 
 // exportAssignments answers GET /api/v1/assignments/export.xlsx?under=&history=:
@@ -81,8 +80,7 @@ func (a *api) exportAssignments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.sendSheet(w, r, sheet, "assignments")
-	return nil
+	return a.sendSheet(w, r, sheet, "assignments", exportObject("assignments", f))
 }
 
 // sendWorkbook sets the headers of a workbook download.
@@ -92,12 +90,26 @@ func sendWorkbook(w http.ResponseWriter, name string) {
 	w.Header().Set("Cache-Control", "no-store")
 }
 
-// sendSheet sends an export, named after what it holds and the time, and
-// closes it. Once the headers are out an error can only be logged.
-func (a *api) sendSheet(w http.ResponseWriter, r *http.Request, sheet *importer.Sheet, what string) {
+// sendSheet records an export of object in the audit trail, then sends it,
+// named after what it holds and the time, and closes it. Once the headers
+// are out an error can only be logged.
+func (a *api) sendSheet(w http.ResponseWriter, r *http.Request, sheet *importer.Sheet, what, object string) error {
 	defer sheet.Close()
+	if err := a.Exports.RecordExport(r.Context(), object); err != nil {
+		return err
+	}
 	sendWorkbook(w, what+"-"+time.Now().In(cunjing.Shanghai).Format("20060102-150405")+".xlsx")
 	if _, err := sheet.WriteTo(w); err != nil {
 		a.Logger.Warn("api: export cut short", "export", what, "id", httpx.RequestID(r.Context()), "err", err)
 	}
+	return nil
+}
+
+// exportObject names an export of posts for the audit trail.
+func exportObject(what string, f cunjing.AssignmentFilter) string {
+	object := what + ":" + f.Under
+	if !f.Open {
+		object += " history"
+	}
+	return object
 }

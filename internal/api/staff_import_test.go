@@ -93,6 +93,10 @@ func TestStaffTemplateImportAndExportOverTheAPI(t *testing.T) {
 	}) {
 		t.Errorf("staff export = %v; want the new officer with his phone masked", rows)
 	}
+	exports, _, err := st.FindAudit(storetest.Ctx(), cunjing.AuditFilter{Action: cunjing.ActionExport})
+	if err != nil || len(exports) != 1 || exports[0].Object != "staff:"+station || exports[0].Actor != "lushan" {
+		t.Errorf("audit rows of the staff export: %+v, %v; want one by lushan for staff:%s", exports, err, station)
+	}
 	rows, _ = workbookAt(t, srv, "/api/v1/assignments/export.xlsx?under="+village).GetRows("包保")
 	if !slices.ContainsFunc(rows, func(r []string) bool {
 		return len(r) > 4 && r[0] == village && r[1] == "990101" && r[3] == "责任民警" && r[4] == today

@@ -78,6 +78,11 @@ func (s *Store) Audit(ctx context.Context, action, object, result, detail string
 	})
 }
 
+// RecordExport appends an export row to the audit trail.
+func (s *Store) RecordExport(ctx context.Context, object string) error {
+	return s.Audit(ctx, cunjing.ActionExport, object, cunjing.ResultOK, "")
+}
+
 // auditTx appends one audit row in tx, the transaction of the change it
 // records. Without an identity in ctx it fails, and so does the change.
 func (s *Store) auditTx(ctx context.Context, tx *sql.Tx, action, object, result, detail string) error {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"cunjing"
 	"cunjing/internal/importer"
@@ -24,11 +23,7 @@ func (u *ui) exportCoverage(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	defer sheet.Close()
-	sendWorkbook(w, "coverage-"+report.Area.Code+"-"+time.Now().In(cunjing.Shanghai).Format("20060102")+".xlsx")
-	if _, err := sheet.WriteTo(w); err != nil {
-		u.Logger.Warn("web: coverage export cut short", "err", err)
-	}
+	u.sendSheet(w, r, sheet, "coverage-"+report.Area.Code, "coverage:"+report.Area.Code)
 }
 
 // writeCoverage lays a report out as a workbook: the figures of each

@@ -107,6 +107,10 @@ func TestCoverageExportListsEveryGap(t *testing.T) {
 	if len(rows)-1 != report.GapCount || report.GapCount == 0 {
 		t.Errorf("the gap sheet has %d rows; want all %d gaps", len(rows)-1, report.GapCount)
 	}
+	if rows, _, err := st.FindAudit(storetest.Ctx(), cunjing.AuditFilter{Action: cunjing.ActionExport}); err != nil ||
+		len(rows) != 1 || rows[0].Object != "coverage:410423" {
+		t.Errorf("audit rows of the export: %+v, %v; want one for coverage:410423", rows, err)
+	}
 	summary, _ := f.GetRows("下级辖区")
 	if len(summary) < 2 || summary[1][1] != "鲁山县" || summary[1][2] != strconv.Itoa(report.Tally.All.Total) {
 		t.Errorf("summary sheet starts %v; want 鲁山县 with %d areas", summary[:min(2, len(summary))], report.Tally.All.Total)

@@ -37,7 +37,7 @@ func newTestUI(t *testing.T, st *store.Store, username string) http.Handler {
 			return importer.ImportDivisions(ctx, st, files...)
 		},
 		Grants: st,
-		Staff:  st, Assignments: st, Staffing: st, StaffImport: st, Coverage: st, Cards: st, DualPosts: st, Offices: st,
+		Staff:  st, Assignments: st, Staffing: st, StaffImport: st, Coverage: st, Cards: st, DualPosts: st, Offices: st, Exports: st,
 		Policies: st,
 		Logger:   slog.New(slog.DiscardHandler),
 	})

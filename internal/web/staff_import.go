@@ -81,11 +81,7 @@ func (u *ui) exportStaff(w http.ResponseWriter, r *http.Request) {
 		u.failExport(w, r, fmt.Errorf("web: staff export: %w", err))
 		return
 	}
-	defer sheet.Close()
-	sendWorkbook(w, "staff-"+time.Now().In(cunjing.Shanghai).Format("20060102")+".xlsx")
-	if _, err := sheet.WriteTo(w); err != nil {
-		u.Logger.Warn("web: staff export cut short", "err", err)
-	}
+	u.sendSheet(w, r, sheet, "staff", "staff:"+unit)
 }
 
 // exportPosts answers GET /staff/posts.xlsx?history=1: the open posts of
@@ -97,10 +93,25 @@ func (u *ui) exportPosts(w http.ResponseWriter, r *http.Request) {
 		u.failExport(w, r, fmt.Errorf("web: post export: %w", err))
 		return
 	}
+	object := "assignments:"
+	if !f.Open {
+		object += " history"
+	}
+	u.sendSheet(w, r, sheet, "posts", object)
+}
+
+// sendSheet records an export of object in the audit trail, then sends the
+// workbook, named after what it holds and the day, and closes it; without
+// the audit row nothing is sent.
+func (u *ui) sendSheet(w http.ResponseWriter, r *http.Request, sheet *importer.Sheet, what, object string) {
 	defer sheet.Close()
-	sendWorkbook(w, "posts-"+time.Now().In(cunjing.Shanghai).Format("20060102")+".xlsx")
+	if err := u.Exports.RecordExport(r.Context(), object); err != nil {
+		u.fail(w, r, fmt.Errorf("web: %s export: %w", what, err))
+		return
+	}
+	sendWorkbook(w, what+"-"+time.Now().In(cunjing.Shanghai).Format("20060102")+".xlsx")
 	if _, err := sheet.WriteTo(w); err != nil {
-		u.Logger.Warn("web: post export cut short", "err", err)
+		u.Logger.Warn("web: export cut short", "export", what, "err", err)
 	}
 }
 

@@ -31,6 +31,7 @@ type Deps struct {
 	DualPosts   cunjing.DualPostService
 	Offices     cunjing.OfficeService
 	Cards       cunjing.ContactCardService
+	Exports     cunjing.ExportRecorder
 	StaffImport cunjing.StaffImporter
 	// PublicURL is the base URL citizens reach, which the QR codes of
 	// contact cards link under; "" takes the scheme and host of the request.
