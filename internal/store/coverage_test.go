@@ -25,7 +25,8 @@ import (
 //	S1  venue (hospital), officer 庚        covered, compliant (default model)
 //
 // 鲁山 binds 一警两干 (officer + 2 cadres, 1 village per officer) to its
-// villages; a second county, 郏县, has one village and no posts.
+// villages; a second county, 郏县, has one village and no posts, and a
+// second province one community.
 type coverageTree struct {
 	grid, venue string
 	ids         map[string]int64
@@ -48,6 +49,11 @@ func buildCoverageTree(t *testing.T, st *store.Store) coverageTree {
 		{Code: "410425", Name: "郏县", Level: cunjing.LevelCounty, Kind: "county", ParentCode: "4104"},
 		{Code: "410425100", Name: "城关镇", Level: cunjing.LevelTown, Kind: "town", ParentCode: "410425"},
 		{Code: "410425100201", Name: "东村村民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindVillage, ParentCode: "410425100"},
+		{Code: "42", Name: "湖北省", Level: cunjing.LevelProvince, Kind: "province"},
+		{Code: "4201", Name: "武汉市", Level: cunjing.LevelCity, Kind: "city", ParentCode: "42"},
+		{Code: "420102", Name: "江岸区", Level: cunjing.LevelCounty, Kind: "county", ParentCode: "4201"},
+		{Code: "420102001", Name: "大智街道", Level: cunjing.LevelTown, Kind: "town", ParentCode: "420102"},
+		{Code: "420102001001", Name: "大智社区居民委员会", Level: cunjing.LevelVillage, Kind: cunjing.KindCommunity, ParentCode: "420102001"},
 	}
 	must(t, func() error { _, err := st.ImportAreas(ctx, slices.Values(areas)); return err }())
 	must(t, st.CreateUnits(ctx, []cunjing.Unit{
@@ -276,6 +282,9 @@ func TestCoverageChecksHowFarApartAnOfficersVillagesLie(t *testing.T) {
 		for _, code := range []string{"410423", ""} {
 			r, err := st.Coverage(ctx, code, cunjing.CoverageOptions{})
 			must(t, err)
+			if code == "" && (r.Tally.All.Total != 8 || len(r.Children) != 2) {
+				t.Errorf("the report on everything: %+v over %d provinces; want 8 areas in 2", r.Tally.All, len(r.Children))
+			}
 			var far []string
 			for _, g := range r.Gaps {
 				for _, why := range g.Reasons {
