@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // StaffKind is what a member of the force is: police officer, auxiliary
@@ -72,9 +71,10 @@ type Staff struct {
 // must have on his own.
 func (s *Staff) Validate() error {
 	fields := map[string]string{}
-	s.Name = strings.TrimSpace(s.Name)
-	if s.Name == "" || utf8.RuneCountInString(s.Name) > 50 {
-		fields["name"] = "must be 1–50 characters"
+	if name, err := NormalizePersonName(s.Name); err != nil {
+		fields["name"] = err.(*Error).Fields["name"]
+	} else {
+		s.Name = name
 	}
 	if !slices.Contains(StaffKinds, s.Kind) {
 		fields["kind"] = "must be one of " + joinKinds(StaffKinds)
