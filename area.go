@@ -171,6 +171,9 @@ type AreaService interface {
 	ExistingAreaCodes(ctx context.Context, codes []string) (map[string]bool, error)
 	// CreateArea adds a grid or a venue and returns it with its code.
 	CreateArea(ctx context.Context, a NewArea) (*Area, error)
+	// SetAreaLocation sets the coordinates of an area in scope; nil
+	// clears them.
+	SetAreaLocation(ctx context.Context, code string, p *Point) error
 	// ImportAreas inserts new areas and renames changed ones in one
 	// transaction. The sequence must give parents before children.
 	ImportAreas(ctx context.Context, areas iter.Seq[Area]) (ImportResult, error)

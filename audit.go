@@ -22,6 +22,7 @@ const (
 	ActionAuditExport     = "audit_export"     //
 	ActionConfigChange    = "config_change"    //
 	ActionAreaCreate      = "area_create"      // object: the grid or venue code
+	ActionAreaUpdate      = "area_update"      // object: the area code; detail: what changed
 	ActionStaffCreate     = "staff_create"     // object: staff:<id>
 	ActionStaffUpdate     = "staff_update"     // object: staff:<id>; detail: fields changed
 	ActionAssign          = "assign"           // object: the area code; detail: staff, role, dates
@@ -37,7 +38,7 @@ const (
 // search form; a new action belongs here too.
 var AuditActions = []string{ActionLogin, ActionLogout, ActionPasswordChange, ActionUserCreate, ActionUserUpdate,
 	ActionTokenCreate, ActionTokenRevoke, ActionImportDivisions, ActionUnitCreate, ActionReadPersonal, ActionBreakGlass,
-	ActionAuditQuery, ActionAuditExport, ActionConfigChange, ActionAreaCreate, ActionStaffCreate, ActionStaffUpdate,
+	ActionAuditQuery, ActionAuditExport, ActionConfigChange, ActionAreaCreate, ActionAreaUpdate, ActionStaffCreate, ActionStaffUpdate,
 	ActionAssign, ActionAssignEnd, ActionStaffingChange, ActionDualPost, ActionOfficeUpdate, ActionImportStaff, ActionExport}
 
 // Audit results.

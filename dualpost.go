@@ -77,6 +77,10 @@ type DualPostTally struct {
 type DualPostService interface {
 	// AddDualPost records a dual post and returns its ID.
 	AddDualPost(ctx context.Context, p DualPost) (int64, error)
+	// AddDualPosts records dual posts as AddDualPost does each, in one
+	// transaction, and returns their IDs in order. A refused post is named
+	// by an *ItemError, and then none is recorded.
+	AddDualPosts(ctx context.Context, posts []DualPost) ([]int64, error)
 	// EndDualPost ends a dual post on a day.
 	EndDualPost(ctx context.Context, id int64, end Date) error
 	// DualPosts lists the dual posts under an area code, held ones first.

@@ -44,6 +44,13 @@ type OfficeCheck struct {
 	CheckedAt time.Time
 }
 
+// OfficeInspection is the results of some items at one office or work
+// station, by its unit code.
+type OfficeInspection struct {
+	Unit   string
+	Checks []OfficeCheck
+}
+
 // OfficeProfile is a police office or work station (警务室、警务工作站):
 // the villages it serves, its staff, location, standard score, feature
 // ("一室一亮点、一站一特色") and photos.
@@ -113,6 +120,10 @@ type OfficeService interface {
 	UpdateOffice(ctx context.Context, code string, up OfficeUpdate) error
 	// CheckOffice records the results of some items at an office.
 	CheckOffice(ctx context.Context, code string, checks []OfficeCheck) error
+	// CheckOffices records inspections as CheckOffice does each, in one
+	// transaction. A refused inspection is named by an *ItemError (whose
+	// error may name the check by another), and then none is recorded.
+	CheckOffices(ctx context.Context, inspections []OfficeInspection) error
 	// OfficeScores lists the offices and work stations under an area code
 	// scoring below percent (100 lists all), lowest first.
 	OfficeScores(ctx context.Context, under string, below int) ([]OfficeScore, error)

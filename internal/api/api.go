@@ -73,6 +73,7 @@ var Routes = []Route{
 	{"PUT", "/api/v1/settings/login-policy", auth.Allow(cunjing.PermManageSecurity), MaxJSONBody, (*api).putLoginPolicy},
 	{"GET", "/api/v1/areas", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listAreas},
 	{"GET", "/api/v1/areas/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getArea},
+	{"PATCH", "/api/v1/areas/{code}", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).updateArea},
 	{"POST", "/api/v1/areas/import", auth.Allow(cunjing.PermImportDivisions), httpx.MaxUploadBody, (*api).importAreas},
 	{"GET", "/api/v1/units", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listUnits},
 	{"GET", "/api/v1/units/{code}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getUnit},

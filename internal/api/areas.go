@@ -68,6 +68,33 @@ func (a *api) getArea(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// updateArea answers PATCH /api/v1/areas/{code} {"location":{"lng","lat","datum"}}
+// or {"location":null}: the area's coordinates are set or cleared.
+func (a *api) updateArea(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Location json.RawMessage `json:"location"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if len(in.Location) == 0 {
+		return invalidParams(map[string]string{"location": "required: a point, or null to clear it"})
+	}
+	var p *pointJSON
+	if err := json.Unmarshal(in.Location, &p); err != nil {
+		return invalidParams(map[string]string{"location": "must be {lng, lat, datum} or null"})
+	}
+	var loc *cunjing.Point
+	if p != nil {
+		loc = &cunjing.Point{Lng: p.Lng, Lat: p.Lat, Datum: p.Datum}
+	}
+	if err := a.Areas.SetAreaLocation(r.Context(), r.PathValue("code"), loc); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // listAreas answers GET /api/v1/areas?parent=|under=&level=&kind=&q=&limit=&cursor=.
 func (a *api) listAreas(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()

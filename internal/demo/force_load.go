@@ -22,11 +22,12 @@ func createForce(ctx context.Context, st Store, areas []cunjing.Area, units []cu
 	if _, err := st.AssignAll(ctx, f.requests()); err != nil {
 		return fmt.Errorf("demo: assign: %w", err)
 	}
-	for _, d := range f.dualPosts {
-		p := cunjing.DualPost{StaffID: f.staff[d.staff].ID, AreaCode: d.area, Post: d.post, AppointedOn: d.on, DocumentNo: d.document}
-		if _, err := st.AddDualPost(ctx, p); err != nil {
-			return fmt.Errorf("demo: dual post in %s: %w", d.area, err)
-		}
+	posts := make([]cunjing.DualPost, len(f.dualPosts))
+	for i, d := range f.dualPosts {
+		posts[i] = cunjing.DualPost{StaffID: f.staff[d.staff].ID, AreaCode: d.area, Post: d.post, AppointedOn: d.on, DocumentNo: d.document}
+	}
+	if _, err := st.AddDualPosts(ctx, posts); err != nil {
+		return fmt.Errorf("demo: dual posts: %w", err)
 	}
 	if err := checkOffices(ctx, st, units); err != nil {
 		return err
@@ -77,25 +78,17 @@ func checkOffices(ctx context.Context, st Store, units []cunjing.Unit) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	for _, c := range officeChecks(units, items, Seed) {
-		if err := st.CheckOffice(ctx, c.unit, c.checks); err != nil {
-			return fmt.Errorf("demo: check office %s: %w", c.unit, err)
-		}
+	if err := st.CheckOffices(ctx, officeChecks(units, items, Seed)); err != nil {
+		return fmt.Errorf("demo: check offices: %w", err)
 	}
 	return nil
 }
 
-// officeCheck is the inspection of one office or workstation.
-type officeCheck struct {
-	unit   string
-	checks []cunjing.OfficeCheck
-}
-
 // officeChecks inspects every office and workstation: about half meet every
 // item, a third miss one, the rest two or three and so fall below 80 %.
-func officeChecks(units []cunjing.Unit, items []cunjing.StandardItem, seed uint64) []officeCheck {
+func officeChecks(units []cunjing.Unit, items []cunjing.StandardItem, seed uint64) []cunjing.OfficeInspection {
 	r := rand.New(rand.NewPCG(seed, seed+2))
-	var out []officeCheck
+	var out []cunjing.OfficeInspection
 	for _, u := range units {
 		if u.Kind != cunjing.UnitOffice && u.Kind != cunjing.UnitWorkstation {
 			continue
@@ -115,7 +108,7 @@ func officeChecks(units []cunjing.Unit, items []cunjing.StandardItem, seed uint6
 		for _, i := range unmet {
 			checks[i].Met, checks[i].Note = false, "未达标，限期整改"
 		}
-		out = append(out, officeCheck{u.Code, checks})
+		out = append(out, cunjing.OfficeInspection{Unit: u.Code, Checks: checks})
 	}
 	return out
 }

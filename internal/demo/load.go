@@ -34,7 +34,8 @@ type Store interface {
 // Load fills an empty database with the demo city: the real division codes
 // of Pingdingshan, a generated police organisation, one account per role
 // (see Accounts) and a generated police force with its staffing models,
-// posts, dual posts and office inspections. It does nothing and returns
+// posts, dual posts and office inspections, and coordinates for the
+// villages of 郏县, whose model limits distances. It does nothing and returns
 // false when areas are already stored.
 func Load(ctx context.Context, st Store) (bool, error) {
 	existing, _, err := st.FindAreas(ctx, cunjing.AreaFilter{Page: cunjing.Page{Limit: 1}})
@@ -58,7 +59,10 @@ func Load(ctx context.Context, st Store) (bool, error) {
 	if err := createAccounts(ctx, st, units); err != nil {
 		return false, err
 	}
-	return true, createForce(ctx, st, areas, units)
+	if err := createForce(ctx, st, areas, units); err != nil {
+		return true, err
+	}
+	return true, placeVillages(ctx, st, areas)
 }
 
 // DivisionFiles returns the embedded official division files of the city,

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,44 +32,178 @@ const openEnd = "9999-12-31"
 // village held by the same officer over an overlapping period is a
 // conflict; dates after today are refused for the end.
 func (s *Store) AddDualPost(ctx context.Context, p cunjing.DualPost) (int64, error) {
-	if err := p.Validate(); err != nil {
-		return 0, err
+	ids, err := s.AddDualPosts(ctx, []cunjing.DualPost{p})
+	if err != nil {
+		return 0, itemCause(err)
 	}
+	return ids[0], nil
+}
+
+// AddDualPosts records dual posts as AddDualPost does each, in one
+// transaction, and returns their IDs in order. It reads the officers, the
+// villages and the officers' earlier terms of the whole batch at once,
+// checks each post against those and the posts before it in the batch, and
+// appends the audit rows together. A refused post is named by a
+// cunjing.ItemError, and then none is recorded.
+func (s *Store) AddDualPosts(ctx context.Context, posts []cunjing.DualPost) ([]int64, error) {
+	posts = slices.Clone(posts)
 	today := cunjing.DateOf(s.now())
+	for i := range posts {
+		if err := validateDualPost(&posts[i], today); err != nil {
+			return nil, &cunjing.ItemError{Index: i, Err: err}
+		}
+	}
+	if len(posts) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(posts))
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		b, err := s.readDualPostBatch(ctx, tx, posts)
+		if err != nil {
+			return err
+		}
+		insert, err := tx.PrepareContext(ctx, s.dialect.q(`INSERT INTO dual_posts (staff_id, area_code, post, appointed_on,
+			document_no, ended_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`))
+		if err != nil {
+			return fmt.Errorf("store: prepare: %w", err)
+		}
+		defer insert.Close()
+		audit := make([]auditRow, len(posts))
+		for i, p := range posts {
+			if err := b.check(p); err != nil {
+				return &cunjing.ItemError{Index: i, Err: err}
+			}
+			if err := insert.QueryRowContext(ctx, p.StaffID, p.AreaCode, string(p.Post), p.AppointedOn.String(), p.DocumentNo,
+				p.EndedOn.String(), timestamp(s.now())).Scan(&ids[i]); err != nil {
+				return fmt.Errorf("store: insert dual post: %w", err)
+			}
+			audit[i] = auditRow{action: cunjing.ActionDualPost, object: p.AreaCode, result: cunjing.ResultOK,
+				detail: fmt.Sprintf("dual_post:%d %s %s from %s", ids[i], staffObject(p.StaffID), p.Post, p.AppointedOn)}
+		}
+		return s.appendAudit(ctx, tx, audit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// itemCause is the error of the item of a batch of one, for the methods on
+// one item that call the batch ones.
+func itemCause(err error) error {
+	if item, ok := err.(*cunjing.ItemError); ok {
+		return item.Err
+	}
+	return err
+}
+
+// validateDualPost checks a dual post on its own and that it is not
+// appointed or ended after today.
+func validateDualPost(p *cunjing.DualPost, today cunjing.Date) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
 	if today.Before(p.AppointedOn) {
-		return 0, &cunjing.Error{Code: cunjing.EInvalid, Message: "the dual post is not valid",
+		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the dual post is not valid",
 			Fields: map[string]string{"appointed_on": "cannot be in the future: the register records posts taken"}}
 	}
 	if today.Before(p.EndedOn) {
-		return 0, &cunjing.Error{Code: cunjing.EInvalid, Message: "the dual post is not valid",
+		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the dual post is not valid",
 			Fields: map[string]string{"ended_on": "cannot be in the future"}}
 	}
-	var id int64
-	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
-		if err := s.checkDualPost(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, s.dialect.q(`INSERT INTO dual_posts (staff_id, area_code, post, appointed_on, document_no,
-			ended_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), p.StaffID, p.AreaCode, string(p.Post),
-			p.AppointedOn.String(), p.DocumentNo, p.EndedOn.String(), timestamp(s.now())).Scan(&id); err != nil {
-			return fmt.Errorf("store: insert dual post: %w", err)
-		}
-		return s.auditTx(ctx, tx, cunjing.ActionDualPost, p.AreaCode, cunjing.ResultOK,
-			fmt.Sprintf("dual_post:%d %s %s from %s", id, staffObject(p.StaffID), p.Post, p.AppointedOn))
-	})
-	return id, err
+	return nil
 }
 
-// checkDualPost checks the officer and the village of a new dual post,
-// both in scope, and that it does not overlap the same post held before.
-func (s *Store) checkDualPost(ctx context.Context, tx *sql.Tx, p cunjing.DualPost) error {
-	staff, err := s.staffInScope(ctx, tx, p.StaffID)
-	if err != nil {
-		return err
+// dualPostBatch is what the checks of a batch of dual posts read: its
+// officers and villages that are in scope, and the terms of the officers'
+// posts, stored or earlier in the batch.
+type dualPostBatch struct {
+	staff map[int64]cunjing.Staff
+	areas map[string]cunjing.Area
+	terms map[dualPostKey][]dualTerm
+}
+
+// dualPostKey is one post of one officer in one village.
+type dualPostKey struct {
+	staff int64
+	area  string
+	post  cunjing.DualPostKind
+}
+
+// dualTerm is the days of a term: from its appointment to its end, openEnd
+// while held.
+type dualTerm struct{ from, end string }
+
+func termOf(appointed, ended string) dualTerm {
+	return dualTerm{from: appointed, end: cmp.Or(ended, openEnd)}
+}
+
+// readDualPostBatch reads the officers in scope, the villages in scope and
+// the stored terms of the officers of posts, a few hundred at a time.
+func (s *Store) readDualPostBatch(ctx context.Context, tx *sql.Tx, posts []cunjing.DualPost) (*dualPostBatch, error) {
+	b := &dualPostBatch{staff: map[int64]cunjing.Staff{}, terms: map[dualPostKey][]dualTerm{}}
+	var ids []any
+	var codes []string
+	seen := map[int64]bool{}
+	for _, p := range posts {
+		if !seen[p.StaffID] {
+			seen[p.StaffID] = true
+			ids = append(ids, p.StaffID)
+		}
+		if checkAreaInScope(ctx, p.AreaCode) == nil {
+			codes = append(codes, p.AreaCode)
+		}
 	}
-	area, err := s.areaInScope(ctx, tx, p.AreaCode)
+	visible, scopeArgs, err := unitInScope(ctx, "s.unit_code")
 	if err != nil {
-		return err
+		return nil, err
+	}
+	staff, err := s.staffByID(ctx, tx, ids, visible, scopeArgs)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range staff {
+		b.staff[m.ID] = m
+	}
+	if b.areas, err = s.areasByCodes(ctx, codes); err != nil {
+		return nil, err
+	}
+	return b, s.readDualTerms(ctx, tx, ids, b.terms)
+}
+
+// readDualTerms adds the stored terms of the officers ids to terms.
+func (s *Store) readDualTerms(ctx context.Context, tx *sql.Tx, ids []any, terms map[dualPostKey][]dualTerm) error {
+	return inBatches(ids, func(batch []any) error {
+		rows, err := tx.QueryContext(ctx, s.dialect.q(`SELECT staff_id, area_code, post, appointed_on, ended_on
+			FROM dual_posts WHERE staff_id IN (`+marks(len(batch))+")"), batch...)
+		if err != nil {
+			return fmt.Errorf("store: read dual posts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k dualPostKey
+			var post, appointed, ended string
+			if err := rows.Scan(&k.staff, &k.area, &post, &appointed, &ended); err != nil {
+				return fmt.Errorf("store: read dual posts: %w", err)
+			}
+			k.post = cunjing.DualPostKind(post)
+			terms[k] = append(terms[k], termOf(appointed, ended))
+		}
+		return rows.Err()
+	})
+}
+
+// check checks the officer and the village of a new dual post, both in
+// scope, and that it does not overlap the same post held before; the post
+// then counts for the posts after it in the batch.
+func (b *dualPostBatch) check(p cunjing.DualPost) error {
+	staff, ok := b.staff[p.StaffID]
+	if !ok {
+		return cunjing.Errorf(cunjing.ENotFound, "staff %d not found", p.StaffID)
+	}
+	area, ok := b.areas[p.AreaCode]
+	if !ok {
+		return cunjing.Errorf(cunjing.ENotFound, "area not found")
 	}
 	fields := map[string]string{}
 	if staff.Kind != cunjing.StaffOfficer {
@@ -81,20 +217,15 @@ func (s *Store) checkDualPost(ctx context.Context, tx *sql.Tx, p cunjing.DualPos
 	if len(fields) > 0 {
 		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the dual post is not valid", Fields: fields}
 	}
-	end := p.EndedOn.String()
-	if end == "" {
-		end = openEnd
+	key := dualPostKey{staff: p.StaffID, area: p.AreaCode, post: p.Post}
+	term := termOf(p.AppointedOn.String(), p.EndedOn.String())
+	for _, t := range b.terms[key] {
+		if t.from < term.end && t.end > term.from {
+			return &cunjing.Error{Code: cunjing.EConflict, Message: staff.Name + " already holds this post in " + area.Name + " in that period",
+				Fields: map[string]string{"post": "already held"}}
+		}
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, s.dialect.q(`SELECT COUNT(*) FROM dual_posts WHERE staff_id = ? AND area_code = ? AND post = ?
-		AND appointed_on < ? AND (ended_on = '' OR ended_on > ?)`), p.StaffID, p.AreaCode, string(p.Post), end,
-		p.AppointedOn.String()).Scan(&n); err != nil {
-		return fmt.Errorf("store: check dual posts: %w", err)
-	}
-	if n > 0 {
-		return &cunjing.Error{Code: cunjing.EConflict, Message: staff.Name + " already holds this post in " + area.Name + " in that period",
-			Fields: map[string]string{"post": "already held"}}
-	}
+	b.terms[key] = append(b.terms[key], term)
 	return nil
 }
 

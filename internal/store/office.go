@@ -280,34 +280,130 @@ func (s *Store) UpdateOffice(ctx context.Context, code string, up cunjing.Office
 // CheckOffice records the results of items in force at an office in scope,
 // replacing earlier results of the same items, signed by the caller.
 func (s *Store) CheckOffice(ctx context.Context, code string, checks []cunjing.OfficeCheck) error {
+	return itemCause(s.CheckOffices(ctx, []cunjing.OfficeInspection{{Unit: code, Checks: checks}}))
+}
+
+// CheckOffices records inspections as CheckOffice does each, in one
+// transaction: it reads the offices in scope and the standard once, writes
+// the checks a few hundred to a statement and appends the audit rows, one
+// per inspection, together. A refused inspection is named by a
+// cunjing.ItemError, and then none is recorded.
+func (s *Store) CheckOffices(ctx context.Context, inspections []cunjing.OfficeInspection) error {
 	id := cunjing.IdentityFrom(ctx)
 	if id == nil {
 		return errNoIdentity
 	}
+	if len(inspections) == 0 {
+		return nil
+	}
 	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.officeInScope(ctx, tx, code); err != nil {
-			return err
-		}
-		items, err := s.standardItems(ctx, tx)
+		checks, audit, err := s.checkInspections(ctx, tx, inspections)
 		if err != nil {
 			return err
 		}
-		if err := validateChecks(checks, items); err != nil {
+		if err := s.upsertOfficeChecks(ctx, tx, checks, cunjing.CanonicalUsername(id.Username), timestamp(s.now())); err != nil {
 			return err
 		}
-		at := timestamp(s.now())
-		parts := make([]string, len(checks))
-		for i, c := range checks {
-			if _, err := tx.ExecContext(ctx, s.dialect.q(`INSERT INTO office_checks (unit_code, item_code, met, note, checked_by, checked_at)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (unit_code, item_code) DO UPDATE SET met = excluded.met, note = excluded.note,
-				checked_by = excluded.checked_by, checked_at = excluded.checked_at`),
-				code, c.Item, c.Met, strings.TrimSpace(c.Note), cunjing.CanonicalUsername(id.Username), at); err != nil {
-				return fmt.Errorf("store: record office check: %w", err)
-			}
-			parts[i] = c.Item + "=" + map[bool]string{true: "met", false: "not met"}[c.Met]
-		}
-		return s.auditTx(ctx, tx, cunjing.ActionOfficeUpdate, code, cunjing.ResultOK, "checks: "+strings.Join(parts, ", "))
+		return s.appendAudit(ctx, tx, audit)
 	})
+}
+
+// officeCheckRow is a check to record at an office.
+type officeCheckRow struct {
+	unit  string
+	check cunjing.OfficeCheck
+}
+
+// checkInspections checks each inspection against the offices in scope
+// and the standard in force. It returns the checks to record, the later
+// one of an item checked twice at an office, and the audit row of each
+// inspection.
+func (s *Store) checkInspections(ctx context.Context, tx *sql.Tx, inspections []cunjing.OfficeInspection) ([]officeCheckRow, []auditRow, error) {
+	codes := make([]string, len(inspections))
+	for i, in := range inspections {
+		codes[i] = in.Unit
+	}
+	offices, err := s.officesInScope(ctx, tx, codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := s.standardItems(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []officeCheckRow
+	at := map[[2]string]int{} // index in rows by office and item
+	audit := make([]auditRow, len(inspections))
+	for i, in := range inspections {
+		if !offices[in.Unit] {
+			return nil, nil, &cunjing.ItemError{Index: i, Err: cunjing.Errorf(cunjing.ENotFound, "office %s not found", in.Unit)}
+		}
+		if err := validateChecks(in.Checks, items); err != nil {
+			return nil, nil, &cunjing.ItemError{Index: i, Err: err}
+		}
+		parts := make([]string, len(in.Checks))
+		for j, c := range in.Checks {
+			key := [2]string{in.Unit, c.Item}
+			if k, ok := at[key]; ok {
+				rows[k].check = c
+			} else {
+				at[key] = len(rows)
+				rows = append(rows, officeCheckRow{unit: in.Unit, check: c})
+			}
+			parts[j] = c.Item + "=" + map[bool]string{true: "met", false: "not met"}[c.Met]
+		}
+		audit[i] = auditRow{action: cunjing.ActionOfficeUpdate, object: in.Unit, result: cunjing.ResultOK,
+			detail: "checks: " + strings.Join(parts, ", ")}
+	}
+	return rows, audit, nil
+}
+
+// upsertOfficeChecks records checks signed by a user at a time, replacing
+// earlier results of the same items, 500 to a statement.
+func (s *Store) upsertOfficeChecks(ctx context.Context, tx *sql.Tx, checks []officeCheckRow, by, at string) error {
+	for start := 0; start < len(checks); start += 500 {
+		batch := checks[start:min(start+500, len(checks))]
+		args := make([]any, 0, 6*len(batch))
+		for _, r := range batch {
+			args = append(args, r.unit, r.check.Item, r.check.Met, strings.TrimSpace(r.check.Note), by, at)
+		}
+		if _, err := tx.ExecContext(ctx, s.dialect.q(`INSERT INTO office_checks (unit_code, item_code, met, note, checked_by, checked_at)
+			VALUES `+valueTuples(len(batch), 6)+` ON CONFLICT (unit_code, item_code) DO UPDATE SET met = excluded.met,
+			note = excluded.note, checked_by = excluded.checked_by, checked_at = excluded.checked_at`), args...); err != nil {
+			return fmt.Errorf("store: record office checks: %w", err)
+		}
+	}
+	return nil
+}
+
+// officesInScope returns which of codes are offices or work stations in
+// scope, reading them a few hundred at a time.
+func (s *Store) officesInScope(ctx context.Context, db querier, codes []string) (map[string]bool, error) {
+	visible, scopeArgs, err := unitInScope(ctx, "u.code")
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	err = inBatches(anySlice(codes), func(batch []any) error {
+		query := "SELECT u.code FROM units u WHERE u.code IN (" + marks(len(batch)) + ") AND u.kind IN " + officeKinds
+		if visible != "" {
+			query += " AND " + visible
+		}
+		rows, err := db.QueryContext(ctx, s.dialect.q(query), slices.Concat(batch, scopeArgs)...)
+		if err != nil {
+			return fmt.Errorf("store: read offices: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var code string
+			if err := rows.Scan(&code); err != nil {
+				return fmt.Errorf("store: read offices: %w", err)
+			}
+			found[code] = true
+		}
+		return rows.Err()
+	})
+	return found, err
 }
 
 // validateChecks refuses checks of items not in force, an item twice and

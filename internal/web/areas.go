@@ -53,6 +53,7 @@ type areaPage struct {
 	Search      searchData
 	CanManage   bool        // the caller may add grids and venues
 	NewArea     newAreaForm // the grid or venue form as last sent
+	Place       locationForm
 }
 
 // childColumns says which columns the children table has.
@@ -152,6 +153,7 @@ func (u *ui) area(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	page.Place.Saved = r.URL.Query().Get("done") == "location"
 	u.render(w, r, http.StatusOK, "area", page)
 }
 
@@ -181,6 +183,7 @@ func (u *ui) areaPage(ctx context.Context, code string) (*areaPage, error) {
 		Local:       local,
 		Search:      searchData{Code: code},
 		CanManage:   cunjing.IdentityFrom(ctx).Role.Can(cunjing.PermManageStaff),
+		Place:       locationFormOf(detail.Location),
 	}, nil
 }
 

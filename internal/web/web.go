@@ -139,6 +139,7 @@ var routes = []route{
 	{"POST /areas/{code}/posts/{id}/end", manageStaff, formBody, (*ui).endPost},
 	{"POST /areas/{code}/grids", manageStaff, formBody, (*ui).createGrid},
 	{"POST /areas/{code}/venues", manageStaff, formBody, (*ui).createVenue},
+	{"POST /areas/{code}/location", manageStaff, formBody, (*ui).setAreaLocation},
 	{"GET /staff", readJurisdiction, 0, (*ui).staffList},
 	{"POST /staff", manageStaff, formBody, (*ui).createStaff},
 	{"GET /staff/new", manageStaff, 0, (*ui).newStaffForm},
