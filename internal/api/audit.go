@@ -122,9 +122,7 @@ func (a *api) exportAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	name := "audit-" + time.Now().In(cunjing.Shanghai).Format("20060102-150405") + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
+	httpx.SendWorkbook(w, name)
 	if _, err := sheet.WriteTo(w); err != nil {
 		a.Logger.Warn("api: audit export cut short", "id", httpx.RequestID(r.Context()), "err", err)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cunjing/internal/httpx"
 	"errors"
 	"fmt"
 	"io"
@@ -184,7 +185,7 @@ func (a *api) putStaffPhoto(w http.ResponseWriter, r *http.Request) error {
 func readPhoto(r *http.Request) ([]byte, error) {
 	body := io.Reader(r.Body)
 	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mediaType == "multipart/form-data" {
-		part, err := firstFile(r)
+		part, err := httpx.FilePart(r, "")
 		if err != nil {
 			return nil, err
 		}
@@ -202,30 +203,6 @@ func readPhoto(r *http.Request) ([]byte, error) {
 		return nil, cunjing.Errorf(cunjing.EInvalid, "no photo in the request")
 	}
 	return data, nil
-}
-
-// firstFile returns the first file part of a multipart form.
-func firstFile(r *http.Request) (io.Reader, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, cunjing.Errorf(cunjing.EInvalid, "the upload is not a multipart form")
-	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
-		}
-		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				return nil, err
-			}
-			return nil, cunjing.Errorf(cunjing.EInvalid, "the upload is not a multipart form")
-		}
-		if part.FileName() != "" {
-			return part, nil
-		}
-	}
 }
 
 // getStaffPhoto answers GET /api/v1/staff/{id}/photo with the image.

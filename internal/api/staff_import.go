@@ -10,9 +10,6 @@ import (
 	"cunjing/internal/importer"
 )
 
-// xlsxType is the media type of a workbook.
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // staffTemplate answers GET /api/v1/staff/template.xlsx: the workbook to
 // fill for an import of staff and assignments.
 func (a *api) staffTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -20,7 +17,7 @@ func (a *api) staffTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err := importer.StaffTemplate(&buf); err != nil {
 		return err
 	}
-	sendWorkbook(w, "staff-template.xlsx")
+	httpx.SendWorkbook(w, "staff-template.xlsx")
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -83,13 +80,6 @@ func (a *api) exportAssignments(w http.ResponseWriter, r *http.Request) error {
 	return a.sendSheet(w, r, sheet, "assignments", exportObject("assignments", f))
 }
 
-// sendWorkbook sets the headers of a workbook download.
-func sendWorkbook(w http.ResponseWriter, name string) {
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-}
-
 // sendSheet records an export of object in the audit trail, then sends it,
 // named after what it holds and the time, and closes it. Once the headers
 // are out an error can only be logged.
@@ -98,7 +88,7 @@ func (a *api) sendSheet(w http.ResponseWriter, r *http.Request, sheet *importer.
 	if err := a.Exports.RecordExport(r.Context(), object); err != nil {
 		return err
 	}
-	sendWorkbook(w, what+"-"+time.Now().In(cunjing.Shanghai).Format("20060102-150405")+".xlsx")
+	httpx.SendWorkbook(w, what+"-"+time.Now().In(cunjing.Shanghai).Format("20060102-150405")+".xlsx")
 	if _, err := sheet.WriteTo(w); err != nil {
 		a.Logger.Warn("api: export cut short", "export", what, "id", httpx.RequestID(r.Context()), "err", err)
 	}

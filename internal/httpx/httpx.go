@@ -110,3 +110,11 @@ func LimitBody(n int64, next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// SendWorkbook sets the headers of an XLSX download named name: an
+// attachment, never cached, since exports may hold personal data.
+func SendWorkbook(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+}

@@ -86,3 +86,30 @@ func (up *Upload) Remove() {
 		os.Remove(tmp.Name())
 	}
 }
+
+// FilePart returns the first file part of a multipart form in the form
+// field named field ("" for any field), to be read before the next. The
+// body limit set by LimitBody surfaces as *http.MaxBytesError; a body that
+// is not multipart, or has no such part, is an invalid error.
+func FilePart(r *http.Request, field string) (io.Reader, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, cunjing.Errorf(cunjing.EInvalid, "the upload is not a multipart form")
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, cunjing.Errorf(cunjing.EInvalid, "no file in the upload")
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, err
+		}
+		if err != nil {
+			return nil, cunjing.Errorf(cunjing.EInvalid, "the upload is not a multipart form")
+		}
+		if part.FileName() != "" && (field == "" || part.FormName() == field) {
+			return part, nil
+		}
+	}
+}

@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"cunjing"
@@ -35,10 +35,17 @@ func (s *Store) AreaDetail(ctx context.Context, code string) (*cunjing.AreaDetai
 	return &cunjing.AreaDetail{Area: areas[len(areas)-1], Ancestors: areas[:len(areas)-1], Counts: counts}, nil
 }
 
-// areasByCode returns the existing areas among codes, ordered by code.
+// areasByCode returns the existing areas among codes, ordered by code,
+// asking in batches.
 func (s *Store) areasByCode(ctx context.Context, codes []string) ([]cunjing.Area, error) {
-	query := "SELECT " + areaColumns + " FROM areas WHERE code IN (" + marks(len(codes)) + ") ORDER BY code"
-	return s.queryAreas(ctx, query, anySlice(codes)...)
+	codes = slices.Compact(slices.Sorted(slices.Values(codes)))
+	var areas []cunjing.Area
+	err := inBatches(anySlice(codes), func(batch []any) error {
+		found, err := s.queryAreas(ctx, "SELECT "+areaColumns+" FROM areas WHERE code IN ("+marks(len(batch))+") ORDER BY code", batch...)
+		areas = append(areas, found...)
+		return err
+	})
+	return areas, err
 }
 
 // checkAreaInScope answers not found for a malformed code or one outside
@@ -201,24 +208,23 @@ type querier interface {
 // areaNames returns code → name for the codes that exist, asking in batches.
 func areaNames(ctx context.Context, db querier, d dialect, codes []string) (map[string]string, error) {
 	names := make(map[string]string, len(codes))
-	for start := 0; start < len(codes); start += 500 {
-		batch := codes[start:min(start+500, len(codes))]
-		query := "SELECT code, name FROM areas WHERE code IN (" + marks(len(batch)) + ")"
-		rows, err := db.QueryContext(ctx, d.q(query), anySlice(batch)...)
+	err := inBatches(anySlice(codes), func(batch []any) error {
+		rows, err := db.QueryContext(ctx, d.q("SELECT code, name FROM areas WHERE code IN ("+marks(len(batch))+")"), batch...)
 		if err != nil {
-			return nil, fmt.Errorf("store: look up areas: %w", err)
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var code, name string
 			if err := rows.Scan(&code, &name); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: look up areas: %w", err)
+				return err
 			}
 			names[code] = name
 		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return nil, fmt.Errorf("store: look up areas: %w", err)
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: look up areas: %w", err)
 	}
 	return names, nil
 }

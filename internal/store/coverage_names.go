@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"cunjing"
 )
@@ -78,18 +77,13 @@ func (s *Store) nameStaff(ctx context.Context, report *cunjing.CoverageReport) e
 	return nil
 }
 
-// areasByCodes reads the areas of many codes, in batches, by code.
+// areasByCodes reads the areas of many codes, by code.
 func (s *Store) areasByCodes(ctx context.Context, codes []string) (map[string]cunjing.Area, error) {
-	slices.Sort(codes)
-	codes = slices.Compact(codes)
-	found := make(map[string]cunjing.Area, len(codes))
-	err := inBatches(anySlice(codes), func(batch []any) error {
-		areas, err := s.queryAreas(ctx, "SELECT "+areaColumns+" FROM areas WHERE code IN ("+marks(len(batch))+")", batch...)
-		for _, a := range areas {
-			found[a.Code] = a
-		}
-		return err
-	})
+	areas, err := s.areasByCode(ctx, codes)
+	found := make(map[string]cunjing.Area, len(areas))
+	for _, a := range areas {
+		found[a.Code] = a
+	}
 	return found, err
 }
 

@@ -212,9 +212,8 @@ func (u *ui) addDualPost(w http.ResponseWriter, r *http.Request) {
 
 // endDualPost ends a held dual post on the day given.
 func (u *ui) endDualPost(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	under := strings.TrimSpace(r.PostFormValue("under"))

@@ -222,9 +222,8 @@ func readOfficePhoto(r *http.Request) (cunjing.Photo, error) {
 
 // officePhoto serves a photo of an office in scope.
 func (u *ui) officePhoto(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	p, err := u.Offices.OfficePhoto(r.Context(), r.PathValue("code"), id)

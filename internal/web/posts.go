@@ -230,9 +230,8 @@ func (u *ui) assign(w http.ResponseWriter, r *http.Request) {
 // default) and goes back to the page.
 func (u *ui) endPost(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	open, _, err := u.Assignments.FindAssignments(r.Context(), cunjing.AssignmentFilter{Area: code, Open: true,

@@ -12,6 +12,7 @@ import (
 
 	"cunjing"
 	"cunjing/internal/auth"
+	"cunjing/internal/httpx"
 )
 
 // manageStaff is the policy of the pages that change staff and posts.
@@ -114,9 +115,8 @@ func (u *ui) staffDetail(w http.ResponseWriter, r *http.Request) {
 // holds (a photo error or notice). The page holds personal data, so it is
 // never cached.
 func (u *ui) showStaff(w http.ResponseWriter, r *http.Request, status int, page staffDetailPage) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	m, err := u.Staff.StaffMember(r.Context(), id)
@@ -163,9 +163,8 @@ func (u *ui) createStaff(w http.ResponseWriter, r *http.Request) {
 // editStaffForm shows the form of a member of staff, filled in; it shows
 // the phone in full, so the read is audited like the detail.
 func (u *ui) editStaffForm(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	m, err := u.Staff.StaffMember(r.Context(), id)
@@ -179,9 +178,8 @@ func (u *ui) editStaffForm(w http.ResponseWriter, r *http.Request) {
 
 // updateStaff saves the staff form and goes back to his page.
 func (u *ui) updateStaff(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	form := staffForm{Staff: staffFromForm(r)}
@@ -235,9 +233,8 @@ func (u *ui) renderStaffForm(w http.ResponseWriter, r *http.Request, status int,
 // multipart form and goes back to the page; a refused file is explained
 // there.
 func (u *ui) uploadStaffPhoto(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	data, err := readPhotoPart(r)
@@ -260,34 +257,17 @@ func (u *ui) uploadStaffPhoto(w http.ResponseWriter, r *http.Request) {
 // readPhotoPart reads the "photo" file of a multipart form, at most one
 // byte over cunjing.MaxPhotoBytes so that the store can refuse it.
 func readPhotoPart(r *http.Request) ([]byte, error) {
-	mr, err := r.MultipartReader()
+	part, err := httpx.FilePart(r, "photo")
 	if err != nil {
-		return nil, cunjing.Errorf(cunjing.EInvalid, "the upload is not a multipart form")
+		return nil, err
 	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, cunjing.Errorf(cunjing.EInvalid, "no photo in the upload")
-		}
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, err
-		}
-		if err != nil {
-			return nil, cunjing.Errorf(cunjing.EInvalid, "the upload is not a multipart form")
-		}
-		if part.FormName() != "photo" || part.FileName() == "" {
-			continue
-		}
-		return io.ReadAll(io.LimitReader(part, cunjing.MaxPhotoBytes+1))
-	}
+	return io.ReadAll(io.LimitReader(part, cunjing.MaxPhotoBytes+1))
 }
 
 // staffPhoto serves the portrait of a member of staff in scope.
 func (u *ui) staffPhoto(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	p, err := u.Staff.StaffPhoto(r.Context(), id)
@@ -304,4 +284,13 @@ func (u *ui) staffPhoto(w http.ResponseWriter, r *http.Request) {
 func pathID(r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	return id, err == nil && id > 0
+}
+
+// pathIDOr404 is pathID that answers a bad id with the not-found page.
+func (u *ui) pathIDOr404(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		u.errorPage(w, r, http.StatusNotFound)
+	}
+	return id, ok
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"cunjing"
+	"cunjing/internal/httpx"
 	"cunjing/internal/importer"
 )
 
@@ -62,7 +63,7 @@ func (u *ui) staffTemplate(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	sendWorkbook(w, "staff-template.xlsx")
+	httpx.SendWorkbook(w, "staff-template.xlsx")
 	buf.WriteTo(w)
 }
 
@@ -109,17 +110,10 @@ func (u *ui) sendSheet(w http.ResponseWriter, r *http.Request, sheet *importer.S
 		u.fail(w, r, fmt.Errorf("web: %s export: %w", what, err))
 		return
 	}
-	sendWorkbook(w, what+"-"+time.Now().In(cunjing.Shanghai).Format("20060102")+".xlsx")
+	httpx.SendWorkbook(w, what+"-"+time.Now().In(cunjing.Shanghai).Format("20060102")+".xlsx")
 	if _, err := sheet.WriteTo(w); err != nil {
 		u.Logger.Warn("web: export cut short", "export", what, "err", err)
 	}
-}
-
-// sendWorkbook sets the headers of a workbook download.
-func sendWorkbook(w http.ResponseWriter, name string) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
 }
 
 // failExport answers a failed export; one too long for a workbook goes

@@ -316,9 +316,8 @@ func (u *ui) createModel(w http.ResponseWriter, r *http.Request) {
 
 // updateModel saves a changed model.
 func (u *ui) updateModel(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	id, ok := u.pathIDOr404(w, r)
 	if !ok {
-		u.errorPage(w, r, http.StatusNotFound)
 		return
 	}
 	u.saveModel(w, r, id)
