@@ -48,9 +48,15 @@ func AddressKey(text string) string {
 	return s
 }
 
+// isHidden reports a character that prints nothing: a control or format
+// character, or a broken byte.
+func isHidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+}
+
 // keepPrinted drops spaces, control and format characters and broken bytes.
 func keepPrinted(r rune) rune {
-	if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+	if unicode.IsSpace(r) || isHidden(r) {
 		return -1
 	}
 	return r

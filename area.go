@@ -82,6 +82,16 @@ type Point struct {
 	Datum    string // "WGS-84" or "GCJ-02"
 }
 
+// PointProblem is what Point.Valid refuses.
+const PointProblem = "must lie in China, with datum WGS-84 or GCJ-02"
+
+// Valid reports whether p lies in China and names a datum its maps use.
+// NaN fails every comparison, and so is refused; so are swapped
+// coordinates, since no latitude in China is a longitude there.
+func (p Point) Valid() bool {
+	return p.Lng >= 73 && p.Lng <= 136 && p.Lat >= 3 && p.Lat <= 54 && (p.Datum == "WGS-84" || p.Datum == "GCJ-02")
+}
+
 // ShortName is the name people use: "武庄村" for "武庄村民委员会",
 // "四化路社区" for "四化路社区居委会".
 func (a *Area) ShortName() string {

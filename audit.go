@@ -32,6 +32,13 @@ const (
 	ActionOfficeUpdate    = "office_update"    // object: the unit code
 	ActionImportStaff     = "import_staff"     // object: the file; detail: counts
 	ActionExport          = "export"           // object: what left as a file, e.g. staff:<unit>
+	ActionRecordCreate    = "record_create"    // object: kind:id of a basic-information record
+	ActionRecordUpdate    = "record_update"    // object: kind:id; detail: the fields changed
+	ActionRecordReview    = "record_review"    // object: kind:id; detail: verified, or returned and why
+	ActionConflict        = "conflict"         // object: resident:id; detail: reported or resolved
+	ActionImportRecords   = "import_records"   // object: import:<job>; detail: kind, rows, counts
+	ActionSearch          = "search"           // detail: what was searched for, masked
+	ActionVisit           = "visit"            // object: visit:id
 )
 
 // AuditActions lists the audit actions, in the order of the auditor's
@@ -39,7 +46,8 @@ const (
 var AuditActions = []string{ActionLogin, ActionLogout, ActionPasswordChange, ActionUserCreate, ActionUserUpdate,
 	ActionTokenCreate, ActionTokenRevoke, ActionImportDivisions, ActionUnitCreate, ActionReadPersonal, ActionBreakGlass,
 	ActionAuditQuery, ActionAuditExport, ActionConfigChange, ActionAreaCreate, ActionAreaUpdate, ActionStaffCreate, ActionStaffUpdate,
-	ActionAssign, ActionAssignEnd, ActionStaffingChange, ActionDualPost, ActionOfficeUpdate, ActionImportStaff, ActionExport}
+	ActionAssign, ActionAssignEnd, ActionStaffingChange, ActionDualPost, ActionOfficeUpdate, ActionImportStaff, ActionExport,
+	ActionRecordCreate, ActionRecordUpdate, ActionRecordReview, ActionConflict, ActionImportRecords, ActionSearch, ActionVisit}
 
 // Audit results.
 const (

@@ -20,7 +20,7 @@ func auditCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.dsn())
+	st, err := cfg.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

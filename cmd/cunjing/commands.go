@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"cunjing/internal/importer"
-	"cunjing/internal/store"
 )
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -18,7 +17,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.dsn())
+	st, err := cfg.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -53,7 +52,7 @@ func importDivisions(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer closeAll()
-	st, err := store.Open(ctx, cfg.dsn())
+	st, err := cfg.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"cunjing/internal/fieldcrypt"
+	"cunjing/internal/store"
 	"flag"
 	"fmt"
 	"io"
@@ -41,6 +44,30 @@ func (c dbConfig) dsn() string {
 		return c.db
 	}
 	return filepath.Join(c.data, "cunjing.db")
+}
+
+// open opens the database with the data key that seals personal fields:
+// CUNJING_DATA_KEY, or the key file in the data folder, made on first use.
+// A new key is announced on stderr, since the data cannot be read without
+// it.
+func (c dbConfig) open(ctx context.Context, stderr io.Writer) (*store.Store, error) {
+	if err := os.MkdirAll(c.data, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	keyFile := filepath.Join(c.data, "data.key")
+	cipher, created, err := fieldcrypt.Load(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		fmt.Fprintf(stderr, "created the data key %s: back it up apart from the database; without it ID numbers and phones cannot be read\n", keyFile)
+	}
+	st, err := store.Open(ctx, c.dsn())
+	if err != nil {
+		return nil, err
+	}
+	st.UseCipher(cipher)
+	return st, nil
 }
 
 // parseFlags parses args, turning flag errors into errUsage.

@@ -46,7 +46,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	start := time.Now()
-	st, err := store.Open(ctx, cfg.dsn())
+	st, err := cfg.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -70,8 +70,8 @@ func validateNewArea(n *cunjing.NewArea) error {
 	if !cunjing.ValidAreaCode(n.ParentCode) {
 		fields["parent_code"] = "must be an area code"
 	}
-	if n.Location != nil && !validPoint(*n.Location) {
-		fields["location"] = pointProblem
+	if n.Location != nil && !n.Location.Valid() {
+		fields["location"] = cunjing.PointProblem
 	}
 	if n.Boundary != "" && !json.Valid([]byte(n.Boundary)) {
 		fields["boundary"] = "must be a GeoJSON geometry"
@@ -80,15 +80,6 @@ func validateNewArea(n *cunjing.NewArea) error {
 		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the new area is not valid", Fields: fields}
 	}
 	return nil
-}
-
-// pointProblem is what validPoint refuses.
-const pointProblem = "must lie in China, with datum WGS-84 or GCJ-02"
-
-// validPoint reports whether p lies in China and names a datum its maps
-// use. NaN fails every comparison, and so is refused.
-func validPoint(p cunjing.Point) bool {
-	return p.Lng >= 73 && p.Lng <= 136 && p.Lat >= 3 && p.Lat <= 54 && (p.Datum == "WGS-84" || p.Datum == "GCJ-02")
 }
 
 // areaInScope reads an area that exists and lies in scope; any other is

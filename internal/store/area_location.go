@@ -13,9 +13,9 @@ import (
 // community, grid, venue or any other), or clears them when p is nil,
 // audited with the new value.
 func (s *Store) SetAreaLocation(ctx context.Context, code string, p *cunjing.Point) error {
-	if p != nil && !validPoint(*p) {
+	if p != nil && !p.Valid() {
 		return &cunjing.Error{Code: cunjing.EInvalid, Message: "the location is not valid",
-			Fields: map[string]string{"location": pointProblem}}
+			Fields: map[string]string{"location": cunjing.PointProblem}}
 	}
 	return s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.areaInScope(ctx, tx, code); err != nil {

@@ -241,8 +241,8 @@ func (s *Store) loadChecks(ctx context.Context, p *cunjing.OfficeProfile) error 
 // audited with the fields changed.
 func (s *Store) UpdateOffice(ctx context.Context, code string, up cunjing.OfficeUpdate) error {
 	fields := map[string]string{}
-	if up.Location != nil && !validPoint(*up.Location) {
-		fields["location"] = pointProblem
+	if up.Location != nil && !up.Location.Valid() {
+		fields["location"] = cunjing.PointProblem
 	}
 	if up.Feature != nil {
 		*up.Feature = strings.TrimSpace(*up.Feature)

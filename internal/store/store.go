@@ -16,6 +16,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+
+	"cunjing"
 )
 
 // Store is an open database. On SQLite it holds one writer connection and a
@@ -26,7 +28,12 @@ type Store struct {
 	read    *sql.DB
 	now     func() time.Time
 	stmts   sync.Map // query → *sql.Stmt on read, for the queries of every request
+	cipher  cunjing.FieldCipher
 }
+
+// UseCipher sets the cipher that seals personal fields at rest. Without
+// one the store refuses to write or read them.
+func (s *Store) UseCipher(c cunjing.FieldCipher) { s.cipher = c }
 
 // Open opens the database named by dsn — a postgres:// URL, or a path to a
 // SQLite file created if missing — and applies pending migrations.

@@ -14,6 +14,7 @@ import (
 	"cunjing/internal/auth"
 	"cunjing/internal/demo"
 	"cunjing/internal/store"
+	"cunjing/internal/store/storetest"
 )
 
 // AdminPassword is the password of the first administrator, "admin".
@@ -41,6 +42,7 @@ func Store(t testing.TB) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.UseCipher(storetest.Cipher())
 	t.Cleanup(func() { st.Close() })
 	return st
 }
@@ -65,6 +67,7 @@ func load(path string) error {
 	if err != nil {
 		return err
 	}
+	st.UseCipher(storetest.Cipher())
 	hash, err := auth.HashPassword(AdminPassword)
 	if err != nil {
 		st.Close()

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"cunjing/internal/fieldcrypt"
 	"cunjing/internal/store"
 )
 
@@ -76,12 +77,19 @@ func PostgresSchema(t testing.TB, dsn string) string {
 	return u.String()
 }
 
+// Cipher returns the field cipher of test stores, on a fixed key so that
+// a test can read what another wrote.
+func Cipher() *fieldcrypt.Cipher { return testCipher }
+
+var testCipher, _ = fieldcrypt.New([]byte("cunjing test data key: 32 bytes."))
+
 func openStore(t testing.TB, dsn string) *store.Store {
 	t.Helper()
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	s.UseCipher(testCipher)
 	dsns.Store(s, dsn)
 	t.Cleanup(func() { s.Close(); dsns.Delete(s) })
 	return s
