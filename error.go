@@ -7,15 +7,17 @@ import (
 
 // Error codes shared by every layer; internal/api maps each to one HTTP status.
 const (
-	EInvalid      = "invalid"
-	ENotFound     = "not_found"
-	EConflict     = "conflict"
-	EUnauthorized = "unauthorized"
-	EForbidden    = "forbidden"
-	ETooLarge     = "too_large"
-	ELocked       = "locked"
-	ERateLimited  = "rate_limited"
-	EInternal     = "internal"
+	EInvalid       = "invalid"
+	ENotFound      = "not_found"
+	EConflict      = "conflict"
+	EUnauthorized  = "unauthorized"
+	EForbidden     = "forbidden"
+	ETooLarge      = "too_large"
+	EUnsupported   = "unsupported"   // a file of a type that is not taken (415)
+	EUnprocessable = "unprocessable" // a file of the right type that cannot be opened safely (422)
+	ELocked        = "locked"
+	ERateLimited   = "rate_limited"
+	EInternal      = "internal"
 )
 
 // Error is an error a user may see: a code from the list above, a message in

@@ -97,11 +97,13 @@ func (o *Org) Validate() error {
 		o.ContactPhone = phone
 	} else if strings.TrimSpace(o.ContactPhone) != "" {
 		fields["contact_phone"] = PhoneProblem
+	} else {
+		o.ContactPhone = ""
 	}
 	if o.StaffCount < 0 || o.StaffCount > 1000000 {
 		fields["staff_count"] = "must be between 0 and 1000000"
 	}
-	if !validAreaOfPerson(o.AreaCode) && !strings.Contains(o.AreaCode, "-S") {
+	if !validAreaOfPerson(o.AreaCode) && !(strings.Contains(o.AreaCode, "-S") && ValidAreaCode(o.AreaCode)) {
 		fields["area_code"] = "must be the code of a village, community, grid or venue"
 	}
 	checkNote(fields, "note", &o.Note)
@@ -121,14 +123,38 @@ type OrgInspection struct {
 	Findings  string
 }
 
+// Validate checks an inspection on its own; today bounds the date. A
+// failed inspection says what was found.
+func (in *OrgInspection) Validate(today Date) error {
+	fields := map[string]string{}
+	if in.OrgID <= 0 {
+		fields["org_id"] = "is required"
+	}
+	switch {
+	case in.Date.IsZero():
+		fields["date"] = "is required"
+	case today.Before(in.Date):
+		fields["date"] = "must not lie in the future"
+	}
+	checkNote(fields, "findings", &in.Findings)
+	if !in.Passed && in.Findings == "" && fields["findings"] == "" {
+		fields["findings"] = "are required when the inspection is failed"
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EInvalid, Message: "the inspection is not valid", Fields: fields}
+	}
+	return nil
+}
+
 // OrgFilter selects orgs for a list.
 type OrgFilter struct {
-	Under   string
-	Type    OrgType
-	Special bool
-	Query   string // name contains, or the credit code
-	State   CollectState
-	Page    Page
+	Under     string
+	AddressID int64
+	Type      OrgType
+	Special   bool
+	Query     string // name contains, or the credit code
+	State     CollectState
+	Page      Page
 }
 
 // OrgService keeps the actual units and their inspections.

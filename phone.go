@@ -6,6 +6,10 @@ import (
 	"golang.org/x/text/width"
 )
 
+// phoneMarks drops the spaces and brackets people put in phone numbers;
+// made once, since an import normalises millions of them.
+var phoneMarks = strings.NewReplacer(" ", "", "(", "", ")", "-", "（", "", "）", "-")
+
 // NormalizePhone returns the canonical form of a mainland phone number: a
 // mobile number as its 11 digits (a +86 or 0086 prefix dropped), a landline
 // as area code, hyphen and number ("0375-2345678") with an optional
@@ -13,11 +17,11 @@ import (
 // input. ok is false when the text is neither.
 func NormalizePhone(text string) (phone string, ok bool) {
 	s := width.Narrow.String(strings.TrimSpace(text))
-	s = strings.NewReplacer(" ", "", "(", "", ")", "-", "（", "", "）", "-").Replace(s)
+	s = phoneMarks.Replace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "0086")
 	s = strings.TrimPrefix(s, "-")
-	if len(s) == 11 && s[0] == '1' && s[1] >= '3' && allDigits(s) {
-		return s, true
+	if m := strings.ReplaceAll(s, "-", ""); len(m) == 11 && m[0] == '1' && m[1] >= '3' && allDigits(m) {
+		return m, true // a mobile written 138-1234-5678
 	}
 	return normalizeLandline(s)
 }

@@ -150,12 +150,11 @@ func (r *Resident) checkDocument(today Date, fields map[string]string) {
 			r.Sex = "F"
 		}
 	case DocPassport:
-		number, ok := ParsePassport(r.IDNumber)
-		if !ok {
+		if number, ok := ParsePassport(r.IDNumber); ok {
+			r.IDNumber, r.NativePlace = number, number[:3]
+		} else {
 			fields["id_number"] = "a passport is the 3-letter country code and the number, e.g. USA 123456789"
-			return
 		}
-		r.IDNumber, r.NativePlace = number, number[:3]
 		if r.Sex != "M" && r.Sex != "F" {
 			fields["sex"] = "must be M or F"
 		}

@@ -59,7 +59,7 @@ func (a *StdAddress) Validate() error {
 	if a.Street == "" {
 		fields["street"] = "is required: the road, street or natural village"
 	}
-	if !validAreaOfPerson(a.AreaCode) && !strings.Contains(a.AreaCode, "-S") {
+	if level, err := LevelOfCode(a.AreaCode); !validAreaOfPerson(a.AreaCode) && (err != nil || level != LevelVenue) {
 		fields["area_code"] = "must be the code of a village, community, grid or venue"
 	}
 	if a.Location != nil && !a.Location.Valid() {

@@ -66,6 +66,9 @@ func (v *Visit) Validate(today Date) error {
 	if v.Target != TargetArea && v.Target != "" && v.TargetID <= 0 {
 		fields["target_id"] = "is required for a " + string(v.Target)
 	}
+	if v.Target == TargetArea && !ValidAreaCode(v.AreaCode) {
+		fields["area_code"] = "is required for an area: the code of the village, grid or venue visited"
+	}
 	switch {
 	case v.Date.IsZero():
 		fields["date"] = "is required"
@@ -112,8 +115,14 @@ type VisitService interface {
 	FindVisits(ctx context.Context, f LedgerFilter) ([]Visit, string, error)
 	// LedgerCounts counts the visits of a ledger by kind.
 	LedgerCounts(ctx context.Context, f LedgerFilter) ([]LedgerCount, error)
-	// AddVisitPhoto attaches a photo to a visit the caller logged.
+	// AddVisitPhoto attaches a photo to a visit the caller logged, up to
+	// MaxVisitPhotos.
 	AddVisitPhoto(ctx context.Context, visitID int64, p Photo) error
-	// VisitPhotos lists the photos of a visit in scope.
+	// VisitPhotos lists the photos of a visit in scope, without their data.
 	VisitPhotos(ctx context.Context, visitID int64) ([]Photo, error)
+	// VisitPhoto returns one photo of a visit in scope, with its data.
+	VisitPhoto(ctx context.Context, visitID, photoID int64) (*Photo, error)
 }
+
+// MaxVisitPhotos bounds the photos of one visit.
+const MaxVisitPhotos = 9

@@ -20,7 +20,7 @@ func auditCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	st, err := cfg.open(ctx, stderr)
+	st, err := store.Open(ctx, cfg.dsn())
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"cunjing/internal/importer"
+	"cunjing/internal/store"
 )
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -17,7 +18,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := cfg.open(ctx, stderr)
+	st, err := store.Open(ctx, cfg.dsn())
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func importDivisions(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer closeAll()
-	st, err := cfg.open(ctx, stderr)
+	st, err := store.Open(ctx, cfg.dsn())
 	if err != nil {
 		return err
 	}

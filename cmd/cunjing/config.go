@@ -46,11 +46,12 @@ func (c dbConfig) dsn() string {
 	return filepath.Join(c.data, "cunjing.db")
 }
 
-// open opens the database with the data key that seals personal fields:
-// CUNJING_DATA_KEY, or the key file in the data folder, made on first use.
-// A new key is announced on stderr, since the data cannot be read without
-// it.
-func (c dbConfig) open(ctx context.Context, stderr io.Writer) (*store.Store, error) {
+// open opens the database with the data key that seals personal fields —
+// CUNJING_DATA_KEY, or the key file in the data folder, made on first use —
+// for the commands that read or write them; the others open the store
+// alone. A new key is announced on stdout, like the first admin's password (stderr
+// holds the structured log), since the data cannot be read without it.
+func (c dbConfig) open(ctx context.Context, stdout io.Writer) (*store.Store, error) {
 	if err := os.MkdirAll(c.data, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
@@ -60,7 +61,7 @@ func (c dbConfig) open(ctx context.Context, stderr io.Writer) (*store.Store, err
 		return nil, err
 	}
 	if created {
-		fmt.Fprintf(stderr, "created the data key %s: back it up apart from the database; without it ID numbers and phones cannot be read\n", keyFile)
+		fmt.Fprintf(stdout, "created the data key %s: back it up apart from the database; without it ID numbers and phones cannot be read\n", keyFile)
 	}
 	st, err := store.Open(ctx, c.dsn())
 	if err != nil {

@@ -3,6 +3,9 @@
 //	cunjing serve [--demo]            run the web UI and JSON API
 //	cunjing migrate                   apply database migrations
 //	cunjing import divisions FILE...  import official division codes (NBS CSV)
+//	cunjing import residents FILE     import a register (also addresses, houses, rentals, orgs)
+//	cunjing export residents …        export a register under an area to XLSX
+//	cunjing gen --out DIR             write a synthetic population as CSV files
 //	cunjing audit verify              check the hash chain of the audit trail
 //	cunjing version                   print the version
 //
@@ -18,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"cunjing"
@@ -51,6 +55,9 @@ Usage:
   cunjing serve [--demo] [--addr ADDR] [--data DIR] [--db DSN]
   cunjing migrate [--data DIR] [--db DSN]
   cunjing import divisions [--data DIR] [--db DSN] FILE...
+  cunjing import residents|addresses|houses|rentals|orgs [--mode add|upsert] [--data DIR] [--db DSN] FILE
+  cunjing export residents|addresses|houses|orgs --under CODE --out FILE.xlsx [--data DIR] [--db DSN]
+  cunjing gen [--residents N] [--seed S] [--under CODE] --out DIR
   cunjing audit verify [--data DIR] [--db DSN]
   cunjing user add|reset|disable [--data DIR] [--db DSN] …
   cunjing version
@@ -72,11 +79,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "migrate":
 		return migrate(ctx, args[1:], stdout, stderr)
 	case "import":
-		if len(args) < 2 || args[1] != "divisions" {
-			fmt.Fprint(stderr, "usage: cunjing import divisions FILE...\n")
-			return errUsage
+		switch {
+		case len(args) >= 2 && args[1] == "divisions":
+			return importDivisions(ctx, args[2:], stdout, stderr)
+		case len(args) >= 2 && slices.Contains(cunjing.ImportKinds, cunjing.ImportKind(args[1])):
+			return importRecords(ctx, cunjing.ImportKind(args[1]), args[2:], stdout, stderr)
 		}
-		return importDivisions(ctx, args[2:], stdout, stderr)
+		fmt.Fprint(stderr, "usage: cunjing import divisions|residents|addresses|houses|rentals|orgs FILE...\n")
+		return errUsage
+	case "export":
+		return exportRecords(ctx, args[1:], stdout, stderr)
+	case "gen":
+		return genCommand(ctx, args[1:], stdout, stderr)
 	case "user":
 		return userCommand(ctx, args[1:], stdout, stderr)
 	case "audit":

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,7 +30,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	addDBFlags(fs, &cfg)
 	addr := fs.String("addr", env("CUNJING_ADDR", "127.0.0.1:8080"), "listen address (env CUNJING_ADDR)")
-	withDemo := fs.Bool("demo", false, "on an empty database, load the demo city (Pingdingshan), its police force and demo accounts")
+	withDemo := fs.Bool("demo", false, "on an empty database, load the demo city (Pingdingshan), its police force and demo accounts, and then, in the background, its population")
+	demoResidents := fs.Int("demo-residents", demo.DefaultResidents, "with --demo, the residents of the demo population")
 	mfa := fs.String("mfa", env("CUNJING_MFA", ""), `second factor for roles that see personal data: "required" or "optional" (env CUNJING_MFA; default required, optional with --demo) until the security administrator sets a login policy`)
 	retention := fs.String("audit-retention", env("CUNJING_AUDIT_RETENTION", "365d"),
 		"how long audit rows are kept, at least 184d: days like 365d or a duration (env CUNJING_AUDIT_RETENTION)")
@@ -46,7 +48,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	start := time.Now()
-	st, err := cfg.open(ctx, stderr)
+	st, err := cfg.open(ctx, stdout)
 	if err != nil {
 		return err
 	}
@@ -63,7 +65,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	handler, err := newHandler(st, authn, logger, *publicURL)
+	jobs := &importer.RecordJobs{Store: st, Dir: filepath.Join(cfg.data, "imports"), Logger: logger}
+	defer jobs.Stop() // runs before the store closes: the imports in hand resume at the next start
+	// A bulk load of residents killed half way dropped their indexes.
+	if err := st.RestoreImportIndexes(ctx); err != nil {
+		return err
+	}
+	if err := jobs.Resume(ctx); err != nil {
+		return fmt.Errorf("resume imports: %w", err)
+	}
+	handler, err := newHandler(st, authn, jobs, logger, *publicURL)
 	if err != nil {
 		return err
 	}
@@ -73,6 +84,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("ready", "engine", st.Engine(), "took", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "cunjing is ready: open http://%s/\n", ln.Addr())
+	if *withDemo {
+		defer populateDemo(ctx, st, logger, *demoResidents)() // starts now, waits at the end
+	}
 	return runServer(ctx, ln, handler, logger)
 }
 
@@ -94,15 +108,15 @@ func newAuthenticator(st *store.Store, logger *slog.Logger, mfa string, demoMode
 }
 
 // newHandler puts the API, the UI and the shared middleware together.
-func newHandler(st *store.Store, authn *auth.Authenticator, logger *slog.Logger, publicURL string) (http.Handler, error) {
+func newHandler(st *store.Store, authn *auth.Authenticator, jobs *importer.RecordJobs, logger *slog.Logger, publicURL string) (http.Handler, error) {
 	importFiles := func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 		return importer.ImportDivisions(ctx, st, files...)
 	}
-	ui, err := web.New(web.Deps{Auth: authn, Exports: st, StaffImport: st, DualPosts: st, Offices: st, PublicURL: publicURL, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
+	ui, err := web.New(web.Deps{RecordJobs: jobs, RecordImports: st, RecordExports: st, Search: st, Addresses: st, Residents: st, Houses: st, Orgs: st, Visits: st, Reviews: st, Auth: authn, Exports: st, StaffImport: st, DualPosts: st, Offices: st, PublicURL: publicURL, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Import: importFiles, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Auth: authn, Exports: st, StaffImport: st, DualPosts: st, Offices: st, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
+	apiHandler := api.New(api.Deps{RecordJobs: jobs, RecordImports: st, RecordExports: st, Auth: authn, Residents: st, Addresses: st, Reviews: st, Houses: st, Orgs: st, Visits: st, Exports: st, StaffImport: st, DualPosts: st, Offices: st, Cards: st, Coverage: st, Staff: st, Assignments: st, Staffing: st, Search: st, Areas: st, Units: st, Users: st, Grants: st, Audit: st, Policies: st, Import: importFiles,
 		Ping: st.Ping, Logger: logger})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

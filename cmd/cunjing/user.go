@@ -41,7 +41,7 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprint(stderr, userUsage)
 		return errUsage
 	}
-	st, err := cfg.open(ctx, stderr)
+	st, err := store.Open(ctx, cfg.dsn())
 	if err != nil {
 		return err
 	}

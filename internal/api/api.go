@@ -31,6 +31,19 @@ type Deps struct {
 	Cards       cunjing.ContactCardService
 	Exports     cunjing.ExportRecorder
 	StaffImport cunjing.StaffImporter
+	Houses      cunjing.HouseService
+	Orgs        cunjing.OrgService
+	Visits      cunjing.VisitService
+	Search      cunjing.SearchService
+	Residents   cunjing.ResidentService
+	Addresses   cunjing.AddressService
+	Reviews     cunjing.ReviewService
+	// RecordJobs runs imports of registers in the background;
+	// RecordImports reads and rolls back their jobs; RecordExports reads
+	// registers out.
+	RecordJobs    *importer.RecordJobs
+	RecordImports cunjing.RecordImporter
+	RecordExports cunjing.RecordExporter
 	// Policies stores the login policy; Auth reads the one in force.
 	Policies cunjing.LoginPolicyService
 	Import   func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error)
@@ -111,7 +124,50 @@ var Routes = []Route{
 	{"PUT", "/api/v1/staffing-models/{id}", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).putStaffingModel},
 	{"DELETE", "/api/v1/staffing-models/{id}", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).deleteStaffingModel},
 	{"GET", "/api/v1/staffing-bindings", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listStaffingBindings},
+	{"POST", "/api/v1/imports/{kind}", auth.Allow(cunjing.PermWriteData), recordUploadBody, (*api).startImport},
+	{"GET", "/api/v1/imports/{id}", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).getImport},
+	{"GET", "/api/v1/imports/{id}/report", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).importReport},
+	{"POST", "/api/v1/imports/{id}/cancel", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).cancelImport},
+	{"GET", "/api/v1/templates/{kind}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).recordTemplate},
+	{"GET", "/api/v1/exports/{kind}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).exportRegister},
+	{"POST", "/api/v1/search", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).search},
 	{"PUT", "/api/v1/staffing-bindings", auth.Allow(cunjing.PermManageStaffing), MaxJSONBody, (*api).putStaffingBinding},
+	{"GET", "/api/v1/houses", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listHouses},
+	{"POST", "/api/v1/houses", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createHouse},
+	{"GET", "/api/v1/houses/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getHouse},
+	{"PATCH", "/api/v1/houses/{id}", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).updateHouse},
+	{"GET", "/api/v1/houses/{id}/rentals", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listRentals},
+	{"POST", "/api/v1/houses/{id}/rentals", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createRental},
+	{"POST", "/api/v1/rentals/{id}/end", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).endRental},
+	{"GET", "/api/v1/orgs", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listOrgs},
+	{"POST", "/api/v1/orgs", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createOrg},
+	{"GET", "/api/v1/orgs/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getOrg},
+	{"PATCH", "/api/v1/orgs/{id}", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).updateOrg},
+	{"GET", "/api/v1/orgs/{id}/inspections", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listInspections},
+	{"POST", "/api/v1/orgs/{id}/inspections", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createInspection},
+	{"POST", "/api/v1/visits", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createVisit},
+	{"GET", "/api/v1/visits/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getVisit},
+	{"POST", "/api/v1/visits/{id}/photos", auth.Allow(cunjing.PermWriteData), photoBody, (*api).addVisitPhoto},
+	{"GET", "/api/v1/visits/{id}/photos/{photo}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getVisitPhoto},
+	{"GET", "/api/v1/ledger", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getLedger},
+	{"GET", "/api/v1/ledger/export", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).exportLedger},
+	{"GET", "/api/v1/addresses", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listAddresses},
+	{"POST", "/api/v1/addresses", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createAddress},
+	{"GET", "/api/v1/addresses/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getAddress},
+	{"PATCH", "/api/v1/addresses/{id}", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).updateAddress},
+	{"GET", "/api/v1/addresses/{id}/history", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).addressHistory},
+	{"GET", "/api/v1/residents", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listResidents},
+	{"POST", "/api/v1/residents", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createResident},
+	{"GET", "/api/v1/residents/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getResident},
+	{"PATCH", "/api/v1/residents/{id}", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).updateResident},
+	{"GET", "/api/v1/residents/{id}/history", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).residentHistory},
+	{"POST", "/api/v1/households", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).createHousehold},
+	{"GET", "/api/v1/households/{id}", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getHousehold},
+	{"GET", "/api/v1/conflicts", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).listConflicts},
+	{"POST", "/api/v1/conflicts/{id}/resolve", auth.Allow(cunjing.PermWriteData), MaxJSONBody, (*api).resolveConflict},
+	{"GET", "/api/v1/reviews", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).listReviews},
+	{"POST", "/api/v1/reviews", auth.Allow(cunjing.PermManageStaff), MaxJSONBody, (*api).postReviews},
+	{"GET", "/api/v1/completeness", auth.Allow(cunjing.PermReadJurisdiction), MaxJSONBody, (*api).getCompleteness},
 }
 
 type api struct{ Deps }

@@ -42,7 +42,10 @@ func newServerAs(t *testing.T, username string) (*httptest.Server, *store.Store)
 func newServerAsOn(t *testing.T, st *store.Store, username string) (*httptest.Server, *store.Store) {
 	t.Helper()
 	authn := authtest.Authenticator(st)
-	h := api.New(api.Deps{Auth: authn, Exports: st, StaffImport: st, DualPosts: st, Offices: st, Coverage: st, Cards: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
+	jobs := &importer.RecordJobs{Store: st, Dir: t.TempDir()}
+	t.Cleanup(jobs.Stop)
+	h := api.New(api.Deps{Auth: authn, Residents: st, Addresses: st, Reviews: st, Houses: st, Orgs: st, Visits: st, Search: st, Exports: st, StaffImport: st, DualPosts: st, Offices: st, Coverage: st, Cards: st, Staff: st, Assignments: st, Staffing: st, Areas: st, Units: st, Audit: st, Users: st, Grants: st, Policies: st, Ping: st.Ping,
+		RecordJobs: jobs, RecordImports: st, RecordExports: st,
 		Import: func(ctx context.Context, files ...importer.File) (*importer.DivisionReport, error) {
 			return importer.ImportDivisions(ctx, st, files...)
 		},

@@ -12,15 +12,17 @@ import (
 
 // statusOf maps each error code to its one HTTP status.
 var statusOf = map[string]int{
-	cunjing.EInvalid:      http.StatusBadRequest,
-	cunjing.ENotFound:     http.StatusNotFound,
-	cunjing.EConflict:     http.StatusConflict,
-	cunjing.EUnauthorized: http.StatusUnauthorized,
-	cunjing.EForbidden:    http.StatusForbidden,
-	cunjing.ETooLarge:     http.StatusRequestEntityTooLarge,
-	cunjing.ELocked:       http.StatusLocked,
-	cunjing.ERateLimited:  http.StatusTooManyRequests,
-	cunjing.EInternal:     http.StatusInternalServerError,
+	cunjing.EInvalid:       http.StatusBadRequest,
+	cunjing.ENotFound:      http.StatusNotFound,
+	cunjing.EConflict:      http.StatusConflict,
+	cunjing.EUnauthorized:  http.StatusUnauthorized,
+	cunjing.EForbidden:     http.StatusForbidden,
+	cunjing.ETooLarge:      http.StatusRequestEntityTooLarge,
+	cunjing.EUnsupported:   http.StatusUnsupportedMediaType,
+	cunjing.EUnprocessable: http.StatusUnprocessableEntity,
+	cunjing.ELocked:        http.StatusLocked,
+	cunjing.ERateLimited:   http.StatusTooManyRequests,
+	cunjing.EInternal:      http.StatusInternalServerError,
 }
 
 // errorBody is {"error":{…}}, the one error format of the API.

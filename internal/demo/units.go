@@ -1,6 +1,7 @@
 // Package demo builds the deterministic synthetic city that `cunjing serve --demo`
-// runs on: the real division codes of Pingdingshan and a generated police force
-// on them.
+// runs on: the real division codes of Pingdingshan, a generated police force
+// on them and a generated population (一标三实), which `cunjing gen` also
+// writes as CSV files.
 package demo
 
 import (

@@ -180,3 +180,27 @@ func nullBytes(b []byte) any {
 	}
 	return b
 }
+
+// byIDInScope reads the one row with the given id of "SELECT … FROM …"
+// whose table, by its alias, has an area_code in scope: alias "r" for
+// "r.id" and "r.area_code". Any other row is not found, named by what
+// ("resident 12 not found"), exactly as a missing id.
+func byIDInScope[T any](ctx context.Context, alias, selectFrom string, id int64, what string,
+	read func(query string, args ...any) ([]T, error)) (*T, error) {
+	visible, args, err := inScope(ctx, alias+".area_code")
+	if err != nil {
+		return nil, err
+	}
+	query := selectFrom + " WHERE " + alias + ".id = ?"
+	if visible != "" {
+		query += " AND " + visible
+	}
+	found, err := read(query, append([]any{id}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return nil, cunjing.Errorf(cunjing.ENotFound, "%s %d not found", what, id)
+	}
+	return &found[0], nil
+}

@@ -38,6 +38,8 @@ func newTestUI(t *testing.T, st *store.Store, username string) http.Handler {
 		},
 		Grants: st,
 		Staff:  st, Assignments: st, Staffing: st, StaffImport: st, Coverage: st, Cards: st, DualPosts: st, Offices: st, Exports: st,
+		RecordJobs: testJobs(t, st), RecordImports: st, RecordExports: st,
+		Search: st, Addresses: st, Residents: st, Houses: st, Orgs: st, Visits: st, Reviews: st,
 		Policies: st,
 		Logger:   slog.New(slog.DiscardHandler),
 	})

@@ -91,6 +91,14 @@ func usedKeys(t *testing.T) map[string]bool {
 	for _, r := range cunjing.AuditResults {
 		keys["result."+r] = true
 	}
+	for prefix, values := range recordKeys() {
+		for _, v := range values {
+			keys[prefix+v] = true
+		}
+	}
+	for _, key := range recordGoKeys() {
+		keys[key] = true
+	}
 	return keys
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -20,7 +21,7 @@ import (
 var templateFiles embed.FS
 
 // sharedTemplates are parsed with every page: the layout and the partials.
-var sharedTemplates = []string{"templates/layout.html", "templates/partials.html"}
+var sharedTemplates = []string{"templates/layout.html", "templates/partials.html", "templates/record_parts.html"}
 
 // parsePages parses every page template once per language, each with the
 // layout, the partials and the functions of its language.
@@ -32,6 +33,7 @@ func parsePages(cats map[string]catalog, a *assets) (map[string]map[string]*temp
 	pages := map[string]map[string]*template.Template{}
 	for lang, cat := range cats {
 		funcs := templateFuncs(newTranslator(lang, cat), a)
+		maps.Copy(funcs, recordFuncs(newTranslator(lang, cat)))
 		pages[lang] = map[string]*template.Template{}
 		for _, file := range files {
 			if slices.Contains(sharedTemplates, file) {

@@ -33,6 +33,21 @@ type Deps struct {
 	Cards       cunjing.ContactCardService
 	Exports     cunjing.ExportRecorder
 	StaffImport cunjing.StaffImporter
+	// Basic information (一标三实): addresses, residents and households,
+	// houses and rentals, orgs, visits, and the station's review.
+	Addresses cunjing.AddressService
+	Residents cunjing.ResidentService
+	Houses    cunjing.HouseService
+	Orgs      cunjing.OrgService
+	Visits    cunjing.VisitService
+	Reviews   cunjing.ReviewService
+	// Search is the one search box over residents, addresses and orgs.
+	Search cunjing.SearchService
+	// RecordJobs runs imports of registers in the background; RecordImports
+	// reads and rolls back their jobs; RecordExports reads registers out.
+	RecordJobs    *importer.RecordJobs
+	RecordImports cunjing.RecordImporter
+	RecordExports cunjing.RecordExporter
 	// PublicURL is the base URL citizens reach, which the QR codes of
 	// contact cards link under; "" takes the scheme and host of the request.
 	PublicURL string
@@ -55,12 +70,17 @@ type navItem struct {
 // nav is the navigation, in order.
 var nav = []navItem{
 	{Key: "nav.home", Path: "/"},
+	{Key: "nav.search", Path: "/search"},
+	{Key: "nav.orgs", Path: "/orgs"},
+	{Key: "nav.ledger", Path: "/ledger"},
+	{Key: "nav.import_records", Path: "/import/records", Permission: cunjing.PermWriteData},
 	{Key: "nav.areas", Path: "/areas"},
 	{Key: "nav.coverage", Path: "/coverage", Permission: cunjing.PermReadJurisdiction},
 	{Key: "nav.units", Path: "/units"},
 	{Key: "nav.staff", Path: "/staff"},
 	{Key: "nav.offices", Path: "/offices"},
 	{Key: "nav.dual_posts", Path: "/dual-posts"},
+	{Key: "nav.review", Path: "/review", Permission: cunjing.PermManageStaff},
 	{Key: "nav.audit", Path: "/audit", Admin: true, Permission: cunjing.PermReadAudit},
 	{Key: "nav.users", Path: "/admin/users", Admin: true, Permission: cunjing.PermManageAccounts},
 	{Key: "nav.staffing", Path: "/admin/staffing", Admin: true, Permission: cunjing.PermManageStaffing},
@@ -140,6 +160,55 @@ var routes = []route{
 	{"POST /areas/{code}/grids", manageStaff, formBody, (*ui).createGrid},
 	{"POST /areas/{code}/venues", manageStaff, formBody, (*ui).createVenue},
 	{"POST /areas/{code}/location", manageStaff, formBody, (*ui).setAreaLocation},
+	{"GET /areas/{code}/register", readJurisdiction, 0, (*ui).register},
+	{"GET /areas/{code}/addresses/new", writeData, 0, (*ui).newAddressForm},
+	{"POST /areas/{code}/addresses", writeData, formBody, (*ui).createAddress},
+	{"GET /areas/{code}/visits/new", writeData, 0, (*ui).newAreaVisitForm},
+	{"GET /addresses/{id}", readJurisdiction, 0, (*ui).address},
+	{"POST /addresses/{id}", writeData, formBody, (*ui).updateAddress},
+	{"GET /addresses/{id}/edit", writeData, 0, (*ui).editAddressForm},
+	{"GET /addresses/{id}/households/new", writeData, 0, (*ui).newHouseholdForm},
+	{"POST /addresses/{id}/households", writeData, formBody, (*ui).createHousehold},
+	{"GET /addresses/{id}/residents/new", writeData, 0, (*ui).newResidentForm},
+	{"POST /addresses/{id}/residents", writeData, formBody, (*ui).createResident},
+	{"GET /addresses/{id}/houses/new", writeData, 0, (*ui).newHouseForm},
+	{"POST /addresses/{id}/houses", writeData, formBody, (*ui).createHouse},
+	{"GET /addresses/{id}/orgs/new", writeData, 0, (*ui).newOrgForm},
+	{"POST /addresses/{id}/orgs", writeData, formBody, (*ui).createOrg},
+	{"GET /addresses/{id}/visits/new", writeData, 0, (*ui).newAddressVisitForm},
+	{"GET /households/{id}", readJurisdiction, 0, (*ui).household},
+	{"GET /residents/{id}", readJurisdiction, 0, (*ui).resident},
+	{"POST /residents/{id}", writeData, formBody, (*ui).updateResident},
+	{"GET /residents/{id}/edit", writeData, 0, (*ui).editResidentForm},
+	{"POST /check/id-number", writeData, formBody, (*ui).checkIDNumber},
+	{"GET /houses/{id}", readJurisdiction, 0, (*ui).house},
+	{"POST /houses/{id}", writeData, formBody, (*ui).updateHouse},
+	{"GET /houses/{id}/edit", writeData, 0, (*ui).editHouseForm},
+	{"POST /houses/{id}/rentals", writeData, formBody, (*ui).addRental},
+	{"POST /houses/{id}/rentals/{rental}/end", writeData, formBody, (*ui).endRental},
+	{"GET /orgs", readJurisdiction, 0, (*ui).orgList},
+	{"GET /orgs/{id}", readJurisdiction, 0, (*ui).orgRecord},
+	{"POST /orgs/{id}", writeData, formBody, (*ui).updateOrg},
+	{"GET /orgs/{id}/edit", writeData, 0, (*ui).editOrgForm},
+	{"POST /visits", writeData, visitBody, (*ui).createVisit},
+	{"GET /visits/{id}", readJurisdiction, 0, (*ui).visit},
+	{"GET /visits/{id}/photos/{photo}", readJurisdiction, 0, (*ui).visitPhoto},
+	{"GET /review", manageStaff, 0, (*ui).reviewQueue},
+	{"POST /review", manageStaff, formBody, (*ui).review},
+	{"GET /conflicts", writeData, 0, (*ui).conflicts},
+	{"GET /search", readJurisdiction, 0, (*ui).findForm},
+	{"GET /ledger", readJurisdiction, 0, (*ui).ledger},
+	{"GET /ledger/print", readJurisdiction, 0, (*ui).ledgerPrint},
+	{"GET /ledger/export.xlsx", readJurisdiction, 0, (*ui).exportLedger},
+	{"GET /import/records", writeData, 0, (*ui).recordImportForm},
+	{"POST /import/records", writeData, recordUploadBody, (*ui).startRecordImport},
+	{"GET /import/records/{id}", writeData, 0, (*ui).importJob},
+	{"POST /import/records/{id}/cancel", writeData, formBody, (*ui).cancelImport},
+	{"GET /import/records/{id}/report.xlsx", writeData, 0, (*ui).importReport},
+	{"GET /import/templates/{kind}", writeData, 0, (*ui).recordTemplate},
+	{"GET /import/export.xlsx", writeData, 0, (*ui).exportRegister},
+	{"POST /search", readJurisdiction, formBody, (*ui).find},
+	{"POST /conflicts/{id}/resolve", writeData, formBody, (*ui).resolveConflict},
 	{"GET /staff", readJurisdiction, 0, (*ui).staffList},
 	{"POST /staff", manageStaff, formBody, (*ui).createStaff},
 	{"GET /staff/new", manageStaff, 0, (*ui).newStaffForm},
