@@ -12,6 +12,7 @@ import (
 	neturl "net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -33,8 +34,14 @@ func startServe(t testing.TB, args ...string) (string, func() error) {
 const serveReadyWithin = 3 * time.Minute
 
 // startServeLogging is startServe with the server's log written to stderr.
+// A demo starts without its population unless args ask for one with
+// --demo-residents: loading 200,000 residents in the background would slow
+// every other test, ten times over under the race detector.
 func startServeLogging(t testing.TB, stderr io.Writer, args ...string) (string, func() error) {
 	t.Helper()
+	if slices.Contains(args, "--demo") && !slices.Contains(args, "--demo-residents") {
+		args = append(args, "--demo-residents", "0")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
