@@ -30,7 +30,7 @@ func (residentImport) key(sess *importSession, row *cunjing.ImportRow) ([16]byte
 // pinyin: the CPU work of an insert, done on every core.
 func (residentImport) prepare(sess *importSession, row *cunjing.ImportRow) {
 	p := &importPrepared{addrKey: sess.addressKeyOf(row.Address)}
-	p.resident, p.err = sess.s.newResidentRow(&row.Resident, sess.collection, sess.job.ID)
+	p.resident, p.err = sess.s.newResidentRow(&row.Resident, sess.collection, sess.jobID)
 	copy(p.key[:], p.resident.blind)
 	row.Prepared = p
 }

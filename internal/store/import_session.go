@@ -17,6 +17,7 @@ import (
 // whether it takes the bulk path.
 type importSession struct {
 	s          *Store
+	jobID      int64 // job.ID, for Prepare: job changes under it
 	job        cunjing.ImportJob
 	start      cunjing.ImportStart
 	kind       importWriter
@@ -81,7 +82,7 @@ func rowAddressKey(row *cunjing.ImportRow) string {
 }
 
 func newImportSession(ctx context.Context, s *Store, job cunjing.ImportJob, start cunjing.ImportStart) *importSession {
-	sess := &importSession{s: s, job: job, start: start, collection: newCollection(ctx, s.now()),
+	sess := &importSession{s: s, jobID: job.ID, job: job, start: start, collection: newCollection(ctx, s.now()),
 		seen: map[[16]byte]int32{}, refusedBy: map[int32]bool{}, areas: map[string]bool{}, places: newImportPlaces()}
 	switch job.Kind {
 	case cunjing.ImportResidents:
