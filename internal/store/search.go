@@ -25,11 +25,13 @@ import (
 //
 //   - A wide scope (a town, a county, the city) walks the key's index in
 //     key order from the prefix on and stops at the limit: the scope is a
-//     filter on the entries walked, and most of them pass. The walk has no
-//     upper bound — keys past the prefix are dropped here — because
-//     PostgreSQL misjudges how many names a prefix range holds (its
-//     histogram interpolates text poorly) and would then read and sort the
-//     whole range; without the bound the ordered walk is always cheapest.
+//     filter on the entries walked, and most of them pass. On residents
+//     the walk has no upper bound — keys past the prefix are dropped here
+//     — because PostgreSQL misjudges how many names a prefix range holds
+//     (its histogram interpolates text poorly) and would then read and
+//     sort the whole range; without the bound the ordered walk is always
+//     cheapest. Addresses and orgs are few: their walk ends with the
+//     prefix.
 //   - A narrow scope (a few villages) names its areas one by one and walks
 //     the area-first index residents_area_names (addresses_area_key,
 //     orgs_area): walking a name index over the whole city for the few

@@ -25,7 +25,7 @@ import (
 //
 //	CUNJING_BENCH_RESIDENTS=5000000 CUNJING_BENCH_KEEP=/var/tmp/cunjing-bench \
 //	CUNJING_BENCH_POSTGRES='postgres://…/cunjing_bench?sslmode=disable' \
-//	go test ./internal/store -run '^$' -bench SearchIndexes -benchtime 500x -timeout 3h
+//	go test ./internal/store -run '^$' -bench '^BenchmarkSearchIndexes$' -benchtime 500x -timeout 3h -v
 func BenchmarkSearchIndexes(b *testing.B) {
 	n := benchResidentCount(b)
 	engines := []string{"sqlite"}

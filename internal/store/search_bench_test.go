@@ -29,7 +29,7 @@ import (
 //
 //	CUNJING_BENCH_RESIDENTS=5000000 CUNJING_BENCH_KEEP=/var/tmp/cunjing-bench \
 //	CUNJING_BENCH_POSTGRES='postgres://postgres@127.0.0.1:5432/cunjing_bench?sslmode=disable' \
-//	go test ./internal/store -run '^$' -bench Search -benchtime 2000x -timeout 3h
+//	go test ./internal/store -run '^$' -bench '^BenchmarkSearch$' -benchtime 2000x -timeout 2h -v
 const (
 	benchResidentsEnv = "CUNJING_BENCH_RESIDENTS"
 	benchPostgresEnv  = "CUNJING_BENCH_POSTGRES"

@@ -26,9 +26,13 @@ func (sr *searcher) scoped(where string, args []any, area string) (string, []any
 // whose key starts with text inside the scope, spelled so that the engine
 // walks the index the scope calls for (see search.go):
 //
-//   - wide: "key >= text" on the key's index, in its order, the scope on
-//     the area written as an expression; keys past the prefix are dropped
-//     by keepPrefixed.
+//   - wide: the key's range on its index, in its order, the scope on the
+//     area written as an expression. On the residents' keys the range is
+//     left open — "key >= text", the keys past the prefix dropped by
+//     keepPrefixed — since PostgreSQL misjudges how many of the 5 million
+//     a prefix holds; the walk stops at the limit all the same. Addresses
+//     and orgs are few, and their walk stops at the end of the prefix,
+//     which spares a caller a walk past it for names no org bears.
 //   - narrow: the areas of the scope one by one, the key written as an
 //     expression and the order by that expression, which no index gives.
 type prefixed struct {
@@ -37,13 +41,19 @@ type prefixed struct {
 	order string
 }
 
-func (sr *searcher) byPrefix(key, area, tie, text string) (prefixed, error) {
+// byPrefix spells the search for keys starting with text; open leaves the
+// wide range open above.
+func (sr *searcher) byPrefix(key, area, tie, text string, open bool) (prefixed, error) {
 	if sr.narrow {
 		expr := "(" + key + " || '')"
 		where, args := sr.inAreas(expr+" >= ? AND "+expr+" < ?", []any{text, text + prefixEnd}, area)
 		return prefixed{where, args, expr + ", " + area + ", " + tie}, nil
 	}
-	where, args, err := sr.scoped(key+" >= ?", []any{text}, "("+area+" || '')")
+	where, args := key+" >= ?", []any{text}
+	if !open {
+		where, args = where+" AND "+key+" < ?", append(args, text+prefixEnd)
+	}
+	where, args, err := sr.scoped(where, args, "("+area+" || '')")
 	return prefixed{where, args, key + ", " + area + ", " + tie}, err
 }
 
@@ -102,7 +112,7 @@ func (sr *searcher) residentsByBlind(column, field, value string) ([]found, erro
 // rows are read.
 func (sr *searcher) residentsByKey(column string) source {
 	return func(text string) ([]found, error) {
-		p, err := sr.byPrefix("k."+column, "k.area_code", "k.id", text)
+		p, err := sr.byPrefix("k."+column, "k.area_code", "k.id", text, true)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +221,7 @@ func scanResidentHit(rows *sql.Rows, f *found, last any) error {
 // scope also those that hold it further on, so that a village officer
 // finds "12号3栋" without typing the street.
 func (sr *searcher) addresses(text string) ([]found, error) {
-	p, err := sr.byPrefix("a.addr_key", "a.area_code", "a.id", text)
+	p, err := sr.byPrefix("a.addr_key", "a.area_code", "a.id", text, false)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +238,7 @@ func (sr *searcher) addresses(text string) ([]found, error) {
 
 // orgsByName finds orgs whose name starts with the text.
 func (sr *searcher) orgsByName(text string) ([]found, error) {
-	p, err := sr.byPrefix("o.name", "o.area_code", "o.id", text)
+	p, err := sr.byPrefix("o.name", "o.area_code", "o.id", text, false)
 	if err != nil {
 		return nil, err
 	}

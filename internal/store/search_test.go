@@ -147,7 +147,7 @@ func wantTitles(t *testing.T, what string, hits []cunjing.SearchHit, want ...str
 	}
 }
 
-// callers runs fn as the village officer (narrow scope: the area index)
+// callers runs fn as the village officer (narrow scope: the area-first indexes)
 // and as the county (wide scope: the key's index), which must agree on
 // what lies in the village.
 func callers(t *testing.T, fn func(t *testing.T, ctx context.Context)) {
